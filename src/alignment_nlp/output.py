@@ -1,0 +1,56 @@
+"""Writing the tables: Parquet (default) or CSV, each file written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputExistsError
+
+__all__ = ["FORMATS", "write_tables", "table_paths"]
+
+FORMATS = ("parquet", "csv")
+TABLE_NAMES = ("documents", "passages", "sentences", "manifest")
+
+
+def table_paths(out_dir: str | os.PathLike[str], fmt: str) -> dict[str, Path]:
+    if fmt not in FORMATS:
+        raise ValueError(f"The 'format' parameter must be one of {FORMATS}. Got {fmt!r} instead.")
+    return {name: Path(out_dir) / f"{name}.{fmt}" for name in TABLE_NAMES}
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_tables(result: Any, out_dir: str | os.PathLike[str], *, fmt: str = "parquet",
+                 force: bool = False) -> dict[str, Path]:
+    """Write ``result``'s tables to ``out_dir`` (created if needed); return the paths written.
+
+    Raises:
+        OutputExistsError: an output file exists and ``force`` is false; nothing is written.
+    """
+    paths = table_paths(out_dir, fmt)
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing and not force:
+        raise OutputExistsError(
+            f"output exists: {', '.join(existing)}. Pass --force (force=True) to overwrite, or "
+            "choose another --out folder."
+        )
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    for name, path in paths.items():
+        frame = getattr(result, name)
+        if fmt == "parquet":
+            _atomic_write(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
+        else:
+            _atomic_write(path, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8"))
+    return paths
