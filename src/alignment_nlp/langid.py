@@ -248,7 +248,8 @@ class LanguageDetector:
         exp = {c: math.exp(v - top) for c, v in logp.items()}
         z = sum(exp.values())
         best = max(self._latin, key=lambda c: (exp[c], -self._latin.index(c)))
-        conf = exp[best] / z
+        # rounded: Lingua's parallel and sequential paths differ in the last float digits
+        conf = round(exp[best] / z, 6)
         if conf < self.min_confidence:
             return LanguageResult(UNDETERMINED, conf, None)
         return LanguageResult(best, conf, "Latn")

@@ -22,6 +22,22 @@ _BOMS = (
 _FALLBACKS = ("gb18030", "big5", "cp1252", "utf-16-le", "utf-16-be")
 
 
+_CJK_CODECS = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp936"}
+
+
+def _latin_mojibake(text: str) -> bool:
+    """True when CJK characters sit inside Latin words: Latin-1 text read as GBK/Big5 ("aan 澭n")."""
+    han = [i for i, ch in enumerate(text) if "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"]
+    if not han:
+        return False
+    glued = sum(
+        1 for i in han
+        if (i > 0 and text[i - 1].isascii() and text[i - 1].isalpha())
+        or (i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isalpha() and text[i + 1].islower())
+    )
+    return glued / len(han) > 0.3
+
+
 def normalize_text(text: str) -> str:
     """NFC, ``\\n`` line endings, no BOM, no NUL."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
@@ -76,17 +92,16 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> tuple[s
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=list(_FALLBACKS)).best()
-    if best is not None:
-        try:
-            return data.decode(best.encoding), best.encoding
-        except (LookupError, UnicodeDecodeError):
-            pass
-    for enc in _FALLBACKS:
+    ranked = ([best.encoding] if best is not None else []) + list(_FALLBACKS)
+    for enc in dict.fromkeys(ranked):
         try:
             text = data.decode(enc)
-        except UnicodeDecodeError:
+            name = codecs.lookup(enc).name
+        except (LookupError, UnicodeDecodeError):
             continue
-        return text, enc
+        if name in _CJK_CODECS and _latin_mojibake(text):
+            continue
+        return text, name
     raise DecodeError(
         "could not decode the bytes as UTF-8, UTF-16, GB18030, Big5 or cp1252; re-save the file "
         "as UTF-8.",

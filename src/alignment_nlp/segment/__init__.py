@@ -223,11 +223,17 @@ def segment(doc: Document) -> list[Passage]:
         units.extend(_units_of_block(text, block))
 
     accepted = _accepted_labels(units)
+    candidates = [u for u in units if u.marker is not None]
+    strong = [u for u in candidates if u.marker is not None and u.marker.key in accepted]
+    distinct = {u.marker.key for u in candidates if u.marker is not None}
     reader_turns = sum(1 for u in units if u.kind == "turn")
-    marker_units = [u for u in units if u.marker is not None and u.marker.key in accepted]
     transcript = reader_turns > 0 or (
-        len(marker_units) >= 3 and len(marker_units) >= 0.2 * len(units)
+        (len(strong) >= 3 and len(strong) >= 0.2 * len(units))
+        or (len(strong) >= 2 and len(distinct) >= 2 and len(candidates) >= 0.3 * len(units))
     )
+    if transcript:
+        # In a transcript every speaker-shaped label counts, also one who speaks once.
+        accepted |= distinct
 
     passages: list[Passage] = []
     turn: _Unit | None = None
