@@ -70,7 +70,8 @@ CHROME_PATTERNS: dict[str, tuple[str, ...]] = {
     "disclaimer": (
         r"disclaimer\b", r"haftungsausschluss\b", r"ansvarsfraskrivelse\b",
         r"(?:声明|聲明|免责声明|免責聲明)\s*[:：]", r".{0,60}(?:转载|轉載)(?:请|請|须|須|目的)",
-        r".{0,60}文章内容仅代表作者",
+        r".{0,60}文章内容仅代表作者", r"本文(?:出自|来自|來自|转载自|轉載自|首发于|首發於)",
+        r".{0,80}(?:未经|未經)(?:授权|授權|许可|許可|同意)",
     ),
     "copyright": (
         r"©", r"\(c\)\s*\d{4}", r"copyright\b", r"all rights reserved",
@@ -80,7 +81,7 @@ CHROME_PATTERNS: dict[str, tuple[str, ...]] = {
     "byline": (
         r"(?:door|by|von|af|text|tekst|foto|photo)\s+[A-ZÀ-Þ][\w.\-]+(?:\s+[\w.\-]+){0,3}\s*(?:[|,·–—-]|\d|$)",
         r"(?:geplaatst|gepubliceerd|gepost|veröffentlicht|publiziert|posted|published|udgivet|publiceret|skrevet)\s+(?:op|am|on|den|d\.|by|door|von|af)\b",
-        r"(?:作者|文|编辑|編輯|责任编辑|來源|来源)\s*[:：/／]", r"\S{2,12}(?:/\S{2,12})?(?:编译|編譯|整理|撰文|报道|報導)$",
+        r"(?:作者|文|编辑|編輯|责任编辑|責任編輯|來源|来源|撰文者?|记者|記者|采访|採訪)\s*[:：/／]", r"\S{2,12}(?:/\S{2,12})?(?:编译|編譯|整理|撰文|报道|報導)$",
     ),
     "author_bio": (
         r"(?:over de (?:auteur|schrijver)|über (?:den autor|die autorin)|about the author|om (?:forfatteren|skribenten)|(?:作者简介|作者簡介|关于作者|關於作者))",
@@ -124,7 +125,7 @@ def _words(text: str) -> int:
 
 
 def _match(text: str) -> str | None:
-    head = text.strip()[:300]
+    head = text.strip().lstrip("*_>#~ \t")[:300]  # Markdown emphasis around a byline
     for category, rx in _COMPILED.items():
         if rx.match(head):
             if category in _SHORT_ONLY and _words(head) > 40 and category != "comments":

@@ -97,8 +97,12 @@ def _is_cjk(s: str) -> bool:
     return len(_CJK.findall(s)) * 2 >= len(s.strip()) * 0.5 and bool(_CJK.search(s))
 
 
-def _continues(prev_line: str, line: str) -> bool:
-    """Is ``line`` the soft-wrapped continuation of ``prev_line`` (same paragraph)?"""
+def _continues(prev_line: str, line: str, wrap_width: int) -> bool:
+    """Is ``line`` the soft-wrapped continuation of ``prev_line`` (same paragraph)?
+
+    ``wrap_width`` is the longest line of the blank-line group: hard-wrapped text fills its lines
+    up to about that width, while one-paragraph-per-line text has long lines of any length.
+    """
     prev = prev_line.rstrip()
     cur = line.lstrip()
     if not prev or not cur:
@@ -107,10 +111,11 @@ def _continues(prev_line: str, line: str) -> bool:
         # a sentence ended; a new line starting in lower case still continues ("him.Pretty" wraps)
         return cur[0].islower() and not prev.endswith((":", "："))
     if _is_cjk(prev):
-        return len(prev) >= 20 and not cur.startswith(("“", "「"))
+        return len(prev) >= 20 and not prev.endswith(_TERMINAL) and not cur.startswith(("“", "「"))
     if cur[0].islower() or cur[0] in ",;)]":
         return True
-    return len(prev) >= 55 and not prev.endswith(_TERMINAL)
+    return (len(prev) >= 40 and wrap_width <= 120 and len(prev) >= 0.75 * wrap_width
+            and not prev.endswith(_TERMINAL))
 
 
 def _units_of_block(text: str, block: Block) -> list[_Unit]:
@@ -127,7 +132,17 @@ def _units_of_block(text: str, block: Block) -> list[_Unit]:
     units: list[_Unit] = []
     pending_number: int | None = None  # offset of a number alone on its line
     prev_blank = True
-    for ls, le in _lines(text, start, end):
+    lines = _lines(text, start, end)
+    widths: list[int] = []  # longest line of each line's blank-line group
+    group: list[int] = []
+    for ls, le in lines + [(end, end)]:
+        if text[ls:le].strip():
+            group.append(le - ls)
+            continue
+        widths.extend([max(group)] * len(group) if group else [])
+        widths.append(0)
+        group = []
+    for (ls, le), wrap_width in zip(lines, widths):
         line = text[ls:le]
         if not line.strip():
             prev_blank = True
@@ -157,7 +172,8 @@ def _units_of_block(text: str, block: Block) -> list[_Unit]:
             and kind is None
             and marker is None
             and current.kind != "heading"
-            and _continues(text[current.end - _last_line_len(text, current.end):current.end], line)
+            and _continues(text[current.end - _last_line_len(text, current.end):current.end], line,
+                           wrap_width)
         ):
             current.end = e
             current.lines += 1
