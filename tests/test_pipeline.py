@@ -118,3 +118,12 @@ def test_write_tables_refuses_to_overwrite(tmp_path):
 def test_missing_path_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no-such-folder: no such file or folder"):
         an.analyze([tmp_path / "no-such-folder"], show_progress=False)
+
+
+def test_schema_documentation_is_current():
+    from pathlib import Path
+
+    from alignment_nlp.schema import schema_markdown
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text(encoding="utf-8")
+    assert doc.endswith(schema_markdown()), "regenerate docs/schema.md from alignment_nlp.schema"

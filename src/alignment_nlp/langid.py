@@ -66,15 +66,16 @@ _UND = LanguageResult(UNDETERMINED, 0.0, None)
 
 
 def context_prior(lang: str | None, strength: float = 0.6) -> dict[str, float] | None:
-    """A prior that favours ``lang``: weight ``strength`` on it, the rest spread evenly.
+    """A prior that favours ``lang``: weight 1 on it and ``1 - strength`` on every other language.
 
-    Used for passages of a document whose language is known. ``None`` when ``lang`` is unknown.
+    Used for the passages of a document whose language is known; ``strength`` 0.6 makes the
+    document's language 2.5 times as likely a priori. ``None`` when ``lang`` is unknown.
     """
     if not lang or lang == UNDETERMINED:
         return None
     if not 0.0 < strength < 1.0:
         raise ValueError(f"The 'strength' of a prior must be a float in (0, 1). Got {strength!r}.")
-    return {lang: strength, "*": 1.0 - strength}
+    return {lang: 1.0, "*": 1.0 - strength}
 
 
 @dataclass

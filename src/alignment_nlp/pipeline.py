@@ -118,10 +118,13 @@ def _detect(doc: Document, passages: Sequence[Passage], flags: Sequence[chrome.C
     doc_lang = detector.detect(sample)
     prior = (langid.context_prior(doc_lang.lang, options.context_strength)
              if options.context_strength else None)
+    # Page chrome is often in another language (an English WordPress footer under a Danish post):
+    # only short chrome lines ("Datum: 05-06-2018", "Alle artikels") take the document's prior.
+    with_prior = [i for i, (p, f) in enumerate(zip(passages, flags))
+                  if f.reason is None or len(p.text.split()) <= 5]
+    without = [i for i in range(len(passages)) if i not in set(with_prior)]
     results: list[langid.LanguageResult | None] = [None] * len(passages)
-    content_idx = [i for i, f in enumerate(flags) if f.reason is None]
-    chrome_idx = [i for i, f in enumerate(flags) if f.reason is not None]
-    for idx, pri in ((content_idx, prior), (chrome_idx, None)):
+    for idx, pri in ((with_prior, prior), (without, None)):
         if idx:
             for i, r in zip(idx, detector.detect_many([passages[i].text for i in idx], pri)):
                 results[i] = r

@@ -1,0 +1,34 @@
+# alignment-nlp: the two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+OUT ?= out
+
+.PHONY: venv run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+## Create .venv and analyse the bundled corpus into $(OUT)/ (Parquet tables).
+run: venv
+	$(VENV)/bin/alignment-nlp analyze corpora/nl corpora/de corpora/zh corpora/da --out $(OUT) --force
+
+## Run the whole test suite (offline; reads ../shared/seeds when present).
+test: venv
+	$(VENV)/bin/pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check src tests benchmarks
+
+## Benchmarks (figures go to docs/benchmarks.md).
+bench: venv
+	$(PY) benchmarks/langid_bench.py
+	$(PY) benchmarks/throughput_bench.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache
