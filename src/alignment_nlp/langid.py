@@ -87,21 +87,17 @@ class _Scripts:
     other: int = 0
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def _count_scripts(text: str) -> _Scripts:
-    s = _Scripts()
-    for ch in text:
-        o = ord(ch)
-        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF:
-            s.han += 1
-        elif 0x3040 <= o <= 0x30FF:
-            s.kana += 1
-        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
-            s.hangul += 1
-        elif ch.isalpha():
-            if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
-                s.latin += 1
-            else:
-                s.other += 1
+    if text.isascii():
+        return _Scripts(latin=sum(ch.isalpha() for ch in text))
+    s = _Scripts(han=len(_HAN.findall(text)), kana=len(_KANA.findall(text)),
+                 hangul=len(_HANGUL.findall(text)), latin=len(_LATIN.findall(text)))
     return s
 
 
@@ -204,8 +200,8 @@ class LanguageDetector:
         text = unicodedata.normalize("NFC", _URL.sub(" ", text))
         scripts = _count_scripts(text)
         words = _WORD.findall(text)
-        latin_words = [w for w in words if not _ACRONYM.match(w) and _count_scripts(w).latin]
-        latin_letters = sum(_count_scripts(w).latin for w in latin_words)
+        latin_words = [w for w in words if not _ACRONYM.match(w) and _LATIN.search(w)]
+        latin_letters = sum(len(_LATIN.findall(w)) for w in latin_words)
         if scripts.kana and scripts.kana * 10 >= scripts.han + scripts.kana and "ja" in self.candidates:
             return "", LanguageResult("ja", 1.0, "Jpan"), words
         if scripts.hangul and scripts.hangul >= scripts.han and "ko" in self.candidates:

@@ -18,6 +18,7 @@ __all__ = [
     "PROFILES",
     "TARGET_LANGUAGES",
     "DEFAULT_CANDIDATES",
+    "EXTENDED_CANDIDATES",
     "UNDETERMINED",
     "get_profile",
     "normalize_lang",
@@ -119,11 +120,12 @@ PROFILES: Mapping[str, LanguageProfile] = MappingProxyType(_PROFILES)
 #: The four languages the project codes.
 TARGET_LANGUAGES: tuple[str, ...] = tuple(c for c, p in _PROFILES.items() if p.target)
 
-#: Languages the detector chooses among by default: the four, their usual confusers, and a few
-#: frequent others so that they are recognised as themselves instead of forced into the four.
-DEFAULT_CANDIDATES: tuple[str, ...] = (
-    "nl", "de", "da", "zh", "en", "af", "nb", "nn", "sv", "ja", "fr", "es", "it", "pt", "pl", "ko",
-)
+#: Languages the detector chooses among by default: the four and their usual confusers.
+DEFAULT_CANDIDATES: tuple[str, ...] = ("nl", "de", "da", "zh", "en", "af", "nb", "nn", "sv", "ja")
+
+#: A wider set for corpora with other European languages (slower: Lingua's cost grows with the
+#: number of candidates; see docs/benchmarks.md).
+EXTENDED_CANDIDATES: tuple[str, ...] = DEFAULT_CANDIDATES + ("fr", "es", "it", "pt", "pl", "ko")
 
 _ALIASES = {
     "no": "nb", "nob": "nb", "nno": "nn", "nor": "nb",

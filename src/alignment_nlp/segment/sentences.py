@@ -43,10 +43,13 @@ def get_nlp(lang: str | None) -> Any:
             import spacy
             from spacy.pipeline.sentencizer import Sentencizer
 
-            # jieba logs its dictionary loading at DEBUG through its own handler; keep it quiet.
-            logging.getLogger("jieba").setLevel(logging.WARNING)
 
             config: dict[str, Any] = {}
+            if profile is not None and profile.word_segmenter == "jieba":
+                import jieba
+
+                # jieba sets its logger to DEBUG with its own handler on import; keep it quiet.
+                jieba.setLogLevel(logging.WARNING)
             if profile is not None and profile.word_segmenter:
                 config = {"nlp": {"tokenizer": {"segmenter": profile.word_segmenter}}}
             try:

@@ -1,0 +1,48 @@
+"""Pipeline throughput on the bundled corpus (figures for docs/benchmarks.md).
+
+    .venv/bin/python benchmarks/throughput_bench.py [--repeat 3]
+
+Runs `analyze` over corpora/{nl,de,zh,da} (warm: models loaded by a first run) and reports files
+and passages per second in one process, and the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import alignment_nlp as an
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    paths = [ROOT / "corpora" / lang for lang in ("nl", "de", "zh", "da")]
+    t = time.perf_counter()
+    first = an.analyze(paths, show_progress=False)
+    cold = time.perf_counter() - t
+    best = float("inf")
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        an.analyze(paths, show_progress=False)
+        best = min(best, time.perf_counter() - t)
+    report = {
+        "files": len(first.manifest), "passages": len(first.passages),
+        "cold_seconds": round(cold, 2), "warm_seconds": round(best, 2),
+        "files_per_s": round(len(first.manifest) / best, 1),
+        "passages_per_s": round(len(first.passages) / best),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
