@@ -153,7 +153,7 @@ class LanguageDetector:
         *,
         min_letters: int = 2,
         min_confidence: float = 0.0,
-        word_weight: float = 0.5,
+        word_weight: float = 0.3,
         short_words: int = 3,
     ) -> None:
         codes = [normalize_lang(c) for c in (candidates or DEFAULT_CANDIDATES)]
