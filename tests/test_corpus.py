@@ -4,11 +4,8 @@ chrome and repeated blocks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
-
 from conftest import CORPUS, LANGS, assert_offsets
 
 

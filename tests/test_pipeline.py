@@ -7,10 +7,10 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import assert_offsets
 
 import alignment_nlp as an
 from alignment_nlp.schema import TABLES
-from conftest import assert_offsets
 
 GOOD = {
     "nl.txt": "Samenwerking tussen marketing en IT\n\nDe CMO en de CIO delen nu één budget en één doel.\n",

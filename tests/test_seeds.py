@@ -4,9 +4,9 @@ copied into the repository): passages a coder would mark, chrome flagged, langua
 from __future__ import annotations
 
 import pytest
+from conftest import assert_offsets
 
 import alignment_nlp as an
-from conftest import assert_offsets
 
 pytestmark = pytest.mark.seeds
 

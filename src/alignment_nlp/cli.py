@@ -6,7 +6,8 @@ import argparse
 import json
 import logging
 import sys
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from . import __version__
 from .errors import AlignmentError

@@ -21,9 +21,9 @@ import math
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
+from functools import cache
 
 from .languages import DEFAULT_CANDIDATES, PROFILES, UNDETERMINED, normalize_lang
 
@@ -125,7 +125,7 @@ class _ChineseScript:
         return "Hant" if traditional_only > simplified_only else "Hans"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _frequency_dict(code: str) -> Mapping[str, float]:
     import wordfreq
 

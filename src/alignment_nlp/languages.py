@@ -7,9 +7,9 @@ Language codes are normalised in one place, :func:`normalize_lang`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from .errors import UnknownLanguageError
 

@@ -14,14 +14,14 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from . import chrome, langid
 from .errors import AlignmentError, InputError, UnsupportedFormatError
 from .ingest import Document, iter_input_files, read_document, reader_for
-from .languages import UNDETERMINED
 from .schema import to_frame
 from .segment import Passage, segment, split_sentences
 

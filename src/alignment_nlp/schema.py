@@ -3,8 +3,9 @@ this module, so the documentation and the files cannot drift apart)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 __all__ = ["Column", "TABLES", "to_frame", "empty_frame"]
 

@@ -15,8 +15,8 @@ whose ``text`` is normalised (NFC, ``\\n``) and whose blocks index into that tex
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..errors import UnsupportedFormatError
 from ._decode import decode_bytes, normalize_text
