@@ -12,10 +12,9 @@ Run with:  .venv/bin/python corpora/tools/make_docx_da.py
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
+from _docx_common import add_bold_label_turns, save_reproducibly
 from docx import Document
 
 OUT = Path(__file__).resolve().parent.parent / "da" / "interviews" / "nordlys_energi.docx"
@@ -90,45 +89,11 @@ TURNS: list[tuple[str, str]] = [
 ]
 
 
-def build() -> bytes:
+def main() -> None:
     doc = Document()
     doc.add_heading(TITLE, level=1)
-    for speaker, text in TURNS:
-        para = doc.add_paragraph()
-        para.add_run(f"{speaker}:").bold = True
-        para.add_run(f" {text}")
-
-    props = doc.core_properties
-    props.author = "alignment-nlp"
-    props.last_modified_by = "alignment-nlp"
-    props.title = TITLE
-    props.language = "da-DK"
-    props.revision = 1
-    props.created = FIXED
-    props.modified = FIXED
-
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _normalise_zip(buf.getvalue())
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the container with fixed member timestamps so the bytes are reproducible."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            info = zipfile.ZipInfo(name, date_time=(2024, 4, 18, 13, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
-
-
-def main() -> None:
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_bytes(build())
-    print(f"wrote {OUT} ({len(TURNS)} turns)")
+    add_bold_label_turns(doc, [(speaker, [text]) for speaker, text in TURNS])
+    save_reproducibly(doc, OUT, title=TITLE, language="da-DK", when=FIXED)
 
 
 if __name__ == "__main__":

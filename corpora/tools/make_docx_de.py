@@ -13,17 +13,15 @@ Each turn is a paragraph that starts with the speaker label in bold
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
+from _docx_common import add_bold_label_turns, parse_transcript, save_reproducibly
 from docx import Document
 
 OUT = (
     Path(__file__).resolve().parent.parent / "de" / "interviews" / "brandtner-hausgeraete-cmo.docx"
 )
 FIXED = dt.datetime(2024, 1, 15, 9, 0, 0)
-ZIP_DATE = (2024, 1, 15, 9, 0, 0)
 
 TITLE = "Interview mit der CMO der Brandtner Hausgeräte GmbH"
 META = (
@@ -104,57 +102,12 @@ Vielen Dank für das offene Gespräch, Frau Hoffmann.
 """
 
 
-def parse_transcript(text: str) -> list[tuple[str, list[str]]]:
-    """Return (label, paragraphs) per turn from the TRANSCRIPT mini-format."""
-    turns: list[tuple[str, list[str]]] = []
-    for block in text.strip().split("\n\n"):
-        lines = block.splitlines()
-        if lines[0].startswith("[") and lines[0].endswith("]"):
-            turns.append((lines[0][1:-1], [" ".join(lines[1:])]))
-        else:
-            turns[-1][1].append(" ".join(lines))
-    return turns
-
-
-def build() -> bytes:
+def main() -> None:
     doc = Document()
     doc.add_heading(TITLE, level=1)
     doc.add_paragraph(META)
-    for label, paragraphs in parse_transcript(TRANSCRIPT):
-        first = doc.add_paragraph()
-        first.add_run(f"{label}:").bold = True
-        first.add_run(f" {paragraphs[0]}")
-        for extra in paragraphs[1:]:
-            doc.add_paragraph(extra)
-    props = doc.core_properties
-    props.author = "alignment-nlp"
-    props.last_modified_by = "alignment-nlp"
-    props.title = TITLE
-    props.language = "de-DE"
-    props.created = FIXED
-    props.modified = FIXED
-    props.revision = 1
-    raw = io.BytesIO()
-    doc.save(raw)
-    return _normalise_zip(raw.getvalue())
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the package with a fixed member date so the bytes never change."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
-
-
-def main() -> None:
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_bytes(build())
-    print(f"wrote {OUT}")
+    add_bold_label_turns(doc, parse_transcript(TRANSCRIPT))
+    save_reproducibly(doc, OUT, title=TITLE, language="de-DE", when=FIXED)
 
 
 if __name__ == "__main__":

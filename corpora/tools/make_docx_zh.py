@@ -11,10 +11,9 @@ Run with:  .venv/bin/python corpora/tools/make_docx_zh.py
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
+from _docx_common import save_reproducibly
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -94,7 +93,7 @@ TURNS: list[tuple[str, str, str]] = [
 ]
 
 
-def build() -> bytes:
+def main() -> None:
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "SimSun"
@@ -111,38 +110,7 @@ def build() -> bytes:
         cells[0].text = time
         cells[1].text = speaker
         cells[2].text = text
-
-    props = doc.core_properties
-    props.author = "alignment-nlp"
-    props.last_modified_by = "alignment-nlp"
-    props.title = TITLE
-    props.language = "zh-CN"
-    props.revision = 1
-    props.created = FIXED
-    props.modified = FIXED
-
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _normalise_zip(buf.getvalue())
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the container with fixed member timestamps so the bytes are reproducible."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            info = zipfile.ZipInfo(name, date_time=(2024, 4, 18, 9, 30, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
-
-
-def main() -> None:
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_bytes(build())
-    print(f"wrote {OUT} ({len(TURNS)} turns)")
+    save_reproducibly(doc, OUT, title=TITLE, language="zh-CN", when=FIXED)
 
 
 if __name__ == "__main__":
