@@ -143,10 +143,11 @@ def flag_chrome(passages: Sequence[Passage]) -> list[ChromeFlags]:
     reasons: list[str | None] = []
     for p in passages:
         reason = p.chrome
-        if reason is None and p.kind != "turn":
-            reason = _match(p.text)
-        if reason is None and p.kind == "turn" and _match(p.text) in ("copyright", "cookie"):
-            reason = _match(p.text)
+        if reason is None:
+            found = _match(p.text)
+            # interview turns are speech: only notices pasted into them count as chrome
+            if p.kind != "turn" or found in ("copyright", "cookie"):
+                reason = found
         reasons.append(reason)
 
     # A related / comments heading in the last part of a page opens a chrome block to the end.

@@ -16,15 +16,10 @@ __all__ = ["main", "build_parser"]
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from .output import table_paths, write_tables
+    from .output import check_writable, write_tables
     from .pipeline import AnalysisOptions, analyze
 
-    paths = table_paths(args.out, args.format)
-    existing = [str(p) for p in paths.values() if p.exists()]
-    if existing and not args.force:
-        print(f"error: output exists: {', '.join(existing)}. Pass --force to overwrite, or choose "
-              "another --out folder.", file=sys.stderr)
-        return 2
+    check_writable(args.out, args.format, args.force)  # fail before the work, not after
     options = AnalysisOptions(
         candidates=tuple(args.languages.split(",")) if args.languages else None,
         context_strength=args.context_strength,

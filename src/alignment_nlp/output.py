@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import OutputExistsError
 
-__all__ = ["FORMATS", "write_tables", "table_paths"]
+__all__ = ["FORMATS", "write_tables", "table_paths", "check_writable"]
 
 FORMATS = ("parquet", "csv")
 TABLE_NAMES = ("documents", "passages", "sentences", "manifest")
@@ -32,12 +32,10 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
-def write_tables(result: Any, out_dir: str | os.PathLike[str], *, fmt: str = "parquet",
-                 force: bool = False) -> dict[str, Path]:
-    """Write ``result``'s tables to ``out_dir`` (created if needed); return the paths written.
+def check_writable(out_dir: str | os.PathLike[str], fmt: str, force: bool) -> dict[str, Path]:
+    """The output paths; raises OutputExistsError when one exists and ``force`` is false.
 
-    Raises:
-        OutputExistsError: an output file exists and ``force`` is false; nothing is written.
+    Call it before a long run so the error comes before the work, not after.
     """
     paths = table_paths(out_dir, fmt)
     existing = [str(p) for p in paths.values() if p.exists()]
@@ -46,6 +44,17 @@ def write_tables(result: Any, out_dir: str | os.PathLike[str], *, fmt: str = "pa
             f"output exists: {', '.join(existing)}. Pass --force (force=True) to overwrite, or "
             "choose another --out folder."
         )
+    return paths
+
+
+def write_tables(result: Any, out_dir: str | os.PathLike[str], *, fmt: str = "parquet",
+                 force: bool = False) -> dict[str, Path]:
+    """Write ``result``'s tables to ``out_dir`` (created if needed); return the paths written.
+
+    Raises:
+        OutputExistsError: an output file exists and ``force`` is false; nothing is written.
+    """
+    paths = check_writable(out_dir, fmt, force)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     for name, path in paths.items():
         frame = getattr(result, name)

@@ -122,7 +122,8 @@ def _detect(doc: Document, passages: Sequence[Passage], flags: Sequence[chrome.C
     # only short chrome lines ("Datum: 05-06-2018", "Alle artikels") take the document's prior.
     with_prior = [i for i, (p, f) in enumerate(zip(passages, flags))
                   if f.reason is None or len(p.text.split()) <= 5]
-    without = [i for i in range(len(passages)) if i not in set(with_prior)]
+    prior_set = set(with_prior)
+    without = [i for i in range(len(passages)) if i not in prior_set]
     results: list[langid.LanguageResult | None] = [None] * len(passages)
     for idx, pri in ((with_prior, prior), (without, None)):
         if idx:
@@ -220,6 +221,17 @@ def _analyse_document(doc: Document, doc_id: str, digest: str, row: dict[str, An
                       sentences=sentence_rows)
 
 
+def _rename_doc(result: FileResult, doc_id: str) -> None:
+    """Give a file's rows another document id (and the passage ids built on it)."""
+    old = result.manifest["doc_id"]
+    result.manifest["doc_id"] = doc_id
+    for row in (*result.documents, *result.passages, *result.sentences):
+        row["doc_id"] = doc_id
+        for key in ("passage_id", "duplicate_of"):
+            if row.get(key):
+                row[key] = doc_id + row[key][len(old):]
+
+
 def analyze(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     options: AnalysisOptions | None = None,
@@ -248,7 +260,7 @@ def analyze(
         if did is not None:
             seen_ids[did] += 1
             if seen_ids[did] > 1:  # same name and bytes twice: keep ids unique and stable
-                result = process_file(path, options, doc_id=f"{did}-{seen_ids[did]}")
+                _rename_doc(result, f"{did}-{seen_ids[did]}")
         results.append(result)
     return AnalysisResult(
         documents=to_frame("documents", (d for r in results for d in r.documents)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .languages import PROFILES
@@ -165,6 +165,3 @@ def assign_roles(turns: Sequence[tuple[str, str]]) -> dict[str, str | None]:
                 roles[s] = "respondent"
     return roles
 
-
-def label_counts(markers: Iterable[Marker]) -> Counter[str]:
-    return Counter(m.key for m in markers)

@@ -33,16 +33,9 @@ def _norm(cell: str) -> str:
 
 def _bold_label(paragraph) -> str | None:  # noqa: ANN001
     """The speaker label of a paragraph that opens with a short bold run, else None."""
-    label = []
-    for run in paragraph.runs:
-        if not run.text:
-            continue
-        if run.bold:
-            label.append(run.text)
-            continue
-        break
-    text = "".join(label).strip()
-    rest = paragraph.text[len("".join(label)):].strip()
+    bold = "".join(run.text for run in _leading_bold(paragraph))
+    text = bold.strip()
+    rest = paragraph.text[len(bold):].strip()
     if not text or not rest or len(text) > 60 or text.endswith((".", "?", "!")):
         return None
     return text.rstrip(":： ").strip() or None

@@ -202,7 +202,7 @@ def _last_line_len(text: str, end: int) -> int:
     return end - (nl + 1)
 
 
-def _is_heading(text: str, unit: _Unit, previous: _Unit | None, full: str) -> bool:
+def _is_heading(full: str, unit: _Unit, previous: _Unit | None) -> bool:
     s = full[unit.start:unit.end]
     if unit.lines > 1 or "\n" in s:
         return False
@@ -273,7 +273,7 @@ def segment(doc: Document) -> list[Passage]:
         else:
             kind = unit.kind
             if kind is None:
-                kind = "heading" if _is_heading(text, unit, previous, text) else "paragraph"
+                kind = "heading" if _is_heading(text, unit, previous) else "paragraph"
             passages.append(_to_passage(text, replace(unit, kind=kind)))
         previous = unit
 
