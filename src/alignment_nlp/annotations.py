@@ -25,6 +25,7 @@ from .langid import detect_language
 from .languages import normalize_lang
 
 __all__ = ["Annotation", "AnnotationError", "SPLITS", "load_annotations", "annotations_frame",
+           "read_passages", "parse_annotation",
            "write_annotations"]
 
 SPLITS = ("train", "dev", "test")
@@ -198,3 +199,51 @@ def write_annotations(annotations: Iterable[Annotation], path: str | Path) -> No
                 if value is not None:
                     obj[key] = value
             fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def read_passages(path: str | Path) -> list[dict[str, str | None]]:
+    """Passages to classify from JSON lines: each object needs ``"id"`` and ``"text"``; ``"lang"``
+    is used when present; other fields are ignored. Errors name the file, line and field."""
+    out: list[dict[str, str | None]] = []
+    seen: dict[str, int] = {}
+    p = Path(path)
+    try:
+        handle = p.open(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AnnotationError("no such file; give a JSON-lines file of {\"id\", \"text\"} objects.",
+                              path=str(p)) from None
+    with handle:
+        for n, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise AnnotationError(f"not valid JSON ({exc.msg} at column {exc.colno}); each "
+                                      f"line must be one JSON object.", path=str(p), line=n
+                                      ) from None
+            if not isinstance(obj, dict):
+                raise AnnotationError(f"expected a JSON object; got {type(obj).__name__}.",
+                                      path=str(p), line=n)
+            pid = obj.get("id")
+            if isinstance(pid, int) and not isinstance(pid, bool):
+                pid = str(pid)
+            if not isinstance(pid, str) or not pid:
+                raise AnnotationError(f"expected a non-empty string id; got {pid!r}.",
+                                      path=str(p), line=n, field="id")
+            if pid in seen:
+                raise AnnotationError(f"duplicate id {pid!r} (first on line {seen[pid]}).",
+                                      path=str(p), line=n, field="id")
+            seen[pid] = n
+            text = obj.get("text")
+            if not isinstance(text, str):
+                raise AnnotationError(f"expected the passage text as a string; got {text!r}.",
+                                      path=str(p), line=n, field="text")
+            lang = obj.get("lang")
+            if lang is not None:
+                try:
+                    lang = normalize_lang(str(lang))
+                except UnknownLanguageError as exc:
+                    raise AnnotationError(str(exc), path=str(p), line=n, field="lang") from None
+            out.append({"id": pid, "text": text, "lang": lang})
+    return out

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from . import __version__
-from .errors import AlignmentError
+from .errors import AlignmentError, OutputExistsError
 
 __all__ = ["main", "build_parser"]
 
@@ -23,6 +23,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     options = AnalysisOptions(
         candidates=tuple(args.languages.split(",")) if args.languages else None,
         context_strength=args.context_strength,
+        themes=not args.no_themes,
+        model=args.model,
     )
     result = analyze(args.paths, options, show_progress=None if not args.quiet else False)
     written = write_tables(result, args.out, fmt=args.format, force=args.force)
@@ -33,6 +35,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(f"documents: {s['documents']}  passages: {s['passages']}  "
               f"boilerplate: {s['boilerplate']}  duplicates: {s['duplicates']}")
         print(f"languages (content passages): {langs}")
+        if len(result.codings):
+            counts = result.codings["theme"].value_counts()
+            print("themes: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         for row in result.manifest.itertuples():
             if row.status != "ok":
                 print(f"{row.status}: {row.error}", file=sys.stderr)
@@ -63,6 +68,64 @@ def _cmd_detect_language(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_model(path: str | None):  # noqa: ANN202
+    from .classify import default_model, load_model
+
+    return load_model(path) if path else default_model()
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .annotations import read_passages
+    from .output import atomic_write
+
+    passages = read_passages(args.input)
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise OutputExistsError(f"output exists: {out}. Pass --force to overwrite.")
+    model = _load_model(args.model)
+    predictions = model.classify(passages, evidence=not args.no_evidence)
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for pred in predictions:
+                fh.write(json.dumps(pred.to_dict(), ensure_ascii=False) + "\n")
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, write)
+    if not args.quiet:
+        n_bp = sum(p.boilerplate for p in predictions)
+        n_none = sum(not p.themes and not p.boilerplate for p in predictions)
+        print(f"classified {len(predictions)} passages ({n_bp} boilerplate, {n_none} without "
+              f"theme) -> {out}")
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .training import train
+
+    params = json.loads(args.params) if args.params else None
+    model = train(args.data, codebook=args.codebook, classifier=args.classifier, params=params,
+                  splits=args.split or None, out=args.out)
+    if not args.quiet:
+        meta = getattr(model, "metadata_", None)
+        print(f"trained {args.classifier} on {len(model.classes_)} labels -> {args.out}"
+              + (f" ({meta})" if meta else ""))
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .training import evaluate
+
+    result = evaluate(args.gold, model=args.model, splits=args.split or None)
+    print(result.to_text())
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(result.to_dict(), fh, ensure_ascii=False, indent=1)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alignment-nlp",
@@ -82,8 +145,40 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(default: nl,de,da,zh and their usual confusers)")
     a.add_argument("--context-strength", type=float, default=0.6,
                    help="weight of the document language as prior for its passages (0 = off)")
+    a.add_argument("--model", help="theme model folder (default: the model in models/default)")
+    a.add_argument("--no-themes", action="store_true", help="skip theme coding")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     a.set_defaults(func=_cmd_analyze)
+
+    c = sub.add_parser("classify", help="code passages from a JSON-lines file with themes")
+    c.add_argument("--input", required=True, help='JSON lines, each with "id" and "text"')
+    c.add_argument("--output", required=True, help="JSON lines: id, lang, boilerplate, themes, "
+                                                   "scores, evidence (same order as the input)")
+    c.add_argument("--model", help="model folder (default: models/default)")
+    c.add_argument("--no-evidence", action="store_true", help="leave the evidence out (faster)")
+    c.add_argument("--force", action="store_true", help="overwrite the output file")
+    c.add_argument("-q", "--quiet", action="store_true")
+    c.set_defaults(func=_cmd_classify)
+
+    t = sub.add_parser("train", help="train a theme model on annotated passages")
+    t.add_argument("--data", nargs="+", required=True, help="annotation files (JSON lines)")
+    t.add_argument("--out", required=True, help="folder to write the model to")
+    t.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
+    t.add_argument("--classifier", default="ensemble",
+                   help="ensemble (default), lexical, embedding or cues")
+    t.add_argument("--params", help='classifier parameters as JSON, e.g. \'{"C": 2.0}\'')
+    t.add_argument("--split", action="append", choices=("train", "dev", "test"),
+                   help="use only lines of this split (repeatable; default: all lines)")
+    t.add_argument("-q", "--quiet", action="store_true")
+    t.set_defaults(func=_cmd_train)
+
+    e = sub.add_parser("evaluate", help="compare a model's coding with gold annotations")
+    e.add_argument("--gold", nargs="+", required=True, help="annotation files (JSON lines)")
+    e.add_argument("--model", help="model folder (default: models/default)")
+    e.add_argument("--split", action="append", choices=("train", "dev", "test"),
+                   help="use only gold lines of this split (repeatable)")
+    e.add_argument("--json", help="also write the figures as JSON to this file")
+    e.set_defaults(func=_cmd_evaluate)
 
     d = sub.add_parser("detect-language", help="one language code per input line")
     d.add_argument("--input", help="file with one text per line (default: standard input)")

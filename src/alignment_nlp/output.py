@@ -9,10 +9,10 @@ from typing import Any
 
 from .errors import OutputExistsError
 
-__all__ = ["FORMATS", "write_tables", "table_paths", "check_writable"]
+__all__ = ["FORMATS", "atomic_write", "write_tables", "table_paths", "check_writable"]
 
 FORMATS = ("parquet", "csv")
-TABLE_NAMES = ("documents", "passages", "sentences", "manifest")
+TABLE_NAMES = ("documents", "passages", "sentences", "codings", "manifest")
 
 
 def table_paths(out_dir: str | os.PathLike[str], fmt: str) -> dict[str, Path]:
@@ -21,7 +21,7 @@ def table_paths(out_dir: str | os.PathLike[str], fmt: str) -> dict[str, Path]:
     return {name: Path(out_dir) / f"{name}.{fmt}" for name in TABLE_NAMES}
 
 
-def _atomic_write(path: Path, write: Any) -> None:
+def atomic_write(path: Path, write: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
@@ -59,7 +59,7 @@ def write_tables(result: Any, out_dir: str | os.PathLike[str], *, fmt: str = "pa
     for name, path in paths.items():
         frame = getattr(result, name)
         if fmt == "parquet":
-            _atomic_write(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
+            atomic_write(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
         else:
-            _atomic_write(path, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8"))
+            atomic_write(path, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8"))
     return paths

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from . import chrome, langid
 from .errors import AlignmentError, InputError, UnsupportedFormatError
 from .ingest import Document, iter_input_files, read_document, reader_for
-from .schema import to_frame
+from .schema import empty_frame, to_frame
 from .segment import Passage, segment, split_sentences
 
 __all__ = ["AnalysisOptions", "FileResult", "AnalysisResult", "process_file", "analyze"]
@@ -41,11 +43,15 @@ class AnalysisOptions:
         context_strength: weight of the document's language as a prior for its passages, in (0, 1);
             0 switches the prior off.
         sentences: split passages into sentences (spaCy) and fill the sentences table.
+        themes: code the passages with a theme model and fill the codings table.
+        model: folder of the theme model (``None``: the default model in ``models/default``).
     """
 
     candidates: tuple[str, ...] | None = None
     context_strength: float = 0.6
     sentences: bool = True
+    themes: bool = True
+    model: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.context_strength < 1.0:
@@ -73,6 +79,11 @@ class AnalysisResult:
     passages: Any
     sentences: Any
     manifest: Any
+    codings: Any = None
+
+    def __post_init__(self) -> None:
+        if self.codings is None:
+            self.codings = empty_frame("codings")
 
     @property
     def failed(self) -> int:
@@ -262,9 +273,20 @@ def analyze(
             if seen_ids[did] > 1:  # same name and bytes twice: keep ids unique and stable
                 _rename_doc(result, f"{did}-{seen_ids[did]}")
         results.append(result)
+    passages = to_frame("passages", (p for r in results for p in r.passages))
+    codings = empty_frame("codings")
+    if options.themes and len(passages):
+        from .classify import code_passages, default_model, default_model_path, load_model
+
+        model = load_model(options.model) if options.model else default_model()
+        name = str(options.model or default_model_path())
+        themes, coding_rows = code_passages(model, passages, model_name=name)
+        passages["themes"] = pd.Series(themes, dtype="string")
+        codings = to_frame("codings", coding_rows)
     return AnalysisResult(
         documents=to_frame("documents", (d for r in results for d in r.documents)),
-        passages=to_frame("passages", (p for r in results for p in r.passages)),
+        passages=passages,
         sentences=to_frame("sentences", (s for r in results for s in r.sentences)),
         manifest=to_frame("manifest", (r.manifest for r in results)),
+        codings=codings,
     )

@@ -54,6 +54,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("n_sentences", "Int64", "Sentences (spaCy sentencizer for the passage language)."),
         Column("n_tokens", "Int64", "Words (spaCy tokens without punctuation; jieba words for Chinese)."),
         Column("meta", "string", "JSON object of reader metadata (table row fields, page number, cue end time), or empty."),
+        Column("themes", "string", "Theme ids the model coded, ';'-separated; empty for none; null for chrome and when coding was off."),
     ),
     "sentences": (
         Column("doc_id", "string", "Document id."),
@@ -63,6 +64,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("end", "Int64", "End offset (exclusive) into the document text."),
         Column("text", "string", "Exactly documents.text[start:end]."),
         Column("n_tokens", "Int64", "Words in the sentence."),
+    ),
+    "codings": (
+        Column("doc_id", "string", "Document id."),
+        Column("passage_id", "string", "Passage id."),
+        Column("theme", "string", "Codebook theme id ('boilerplate' when the model judged the passage chrome)."),
+        Column("score", "float64", "The model's score for the theme, in [0, 1]."),
+        Column("evidence", "string", "JSON: cues matched (cue, text, start, end; offsets into the passage text), features (strongest n-grams), examples (nearest training passages: id, text, similarity)."),
+        Column("model", "string", "The model folder that coded it."),
     ),
     "manifest": (
         Column("path", "string", "Input file."),

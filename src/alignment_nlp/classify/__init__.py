@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ._apply import code_passages
 from ._base import ThemeClassifier, ThemePrediction, as_inputs, label_matrix, tune_thresholds
 from ._persist import ModelError, load_model, save_model
 from ._registry import (
@@ -43,6 +44,7 @@ __all__ = [
     "label_matrix",
     "tune_thresholds",
     "save_model",
+    "code_passages",
     "load_model",
     "default_model",
     "default_model_path",

@@ -9,8 +9,6 @@ trained with. Loading never executes code from the folder.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import numpy as np
 
 from ..codebook import Codebook, load_codebook
 from ..errors import InputError
+from ..output import atomic_write
 from ._base import ThemeClassifier
 from ._registry import get_classifier_class
 
@@ -76,11 +75,16 @@ def save_model(model: ThemeClassifier, path: str | Path,
     doc = {"format": FORMAT, "format_version": FORMAT_VERSION, **cfg,
            "labels": list(codebook.labels), "codebook": "codebook.yaml",
            "metadata": dict(metadata or {})}
-    _atomic(folder / "model.json",
-            lambda f: f.write(json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")))
-    _atomic(folder / "arrays.npz", lambda f: np.savez_compressed(f, **arrays))
-    codebook_text = _codebook_yaml(codebook)
-    _atomic(folder / "codebook.yaml", lambda f: f.write(codebook_text.encode("utf-8")))
+    texts = {"model.json": json.dumps(doc, ensure_ascii=False, indent=1),
+             "codebook.yaml": _codebook_yaml(codebook)}
+    for name, text in texts.items():
+        atomic_write(folder / name, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
+
+    def write_arrays(tmp: str) -> None:
+        with open(tmp, "wb") as fh:  # a handle, so numpy adds no ".npz" to the temporary name
+            np.savez_compressed(fh, **arrays)
+
+    atomic_write(folder / "arrays.npz", write_arrays)
     return folder
 
 
@@ -88,17 +92,6 @@ def _codebook_yaml(codebook: Codebook) -> str:
     import yaml
 
     return yaml.safe_dump(codebook.to_dict(), allow_unicode=True, sort_keys=False, width=100)
-
-
-def _atomic(target: Path, write) -> None:  # noqa: ANN001
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def load_model(path: str | Path) -> ThemeClassifier:

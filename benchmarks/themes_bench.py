@@ -1,0 +1,189 @@
+"""Theme-coding benchmarks on our annotated corpus (corpora/annotations, fixed train/dev/test split).
+
+    python benchmarks/themes_bench.py select        # candidates trained on train, scored on dev
+    python benchmarks/themes_bench.py test          # the shipped model (models/default) on test
+    python benchmarks/themes_bench.py human         # agreement of the two human codings (ceiling)
+    python benchmarks/themes_bench.py crosslingual  # train on one language, test on the others
+    python benchmarks/themes_bench.py curve         # dev F1 against training size
+    python benchmarks/themes_bench.py speed         # passages per second on one core
+
+Add ``--json FILE`` to keep the figures. Tune on dev only; test is read by ``test``, ``crosslingual``
+and ``speed``. Figures and the commands that produced them go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ANN = ROOT / "corpora" / "annotations"
+LANGS = ("nl", "de", "zh", "da")
+FILES = [ANN / f"{lang}.jsonl" for lang in LANGS]
+
+# Candidates compared on dev (name, registry name, parameters).
+EMB = {"embedding": {"C": 8.0}}
+CANDIDATES = [
+    ("cues", "cues", {}),
+    ("lexical", "lexical", {}),
+    ("embedding", "embedding", {"C": 8.0}),
+    ("ensemble: lexical+embedding", "ensemble", {"members": ["lexical", "embedding"],
+                                                 "member_params": EMB}),
+    ("ensemble: cues+lexical+embedding", "ensemble", {"member_params": EMB}),
+]
+
+
+def _load(split):  # noqa: ANN001, ANN202
+    from alignment_nlp.annotations import load_annotations
+
+    return load_annotations(FILES, split=split)
+
+
+def _row(name: str, ev, extra: str = "") -> str:  # noqa: ANN001
+    s = ev.summary
+    langs = " | ".join(f"{ev.per_language[lang]['micro_f1']:.3f}" for lang in LANGS
+                       if lang in ev.per_language)
+    return (f"| {name} | {s['micro_f1']:.3f} | {s['macro_f1']:.3f} | {langs} | "
+            f"{s['boilerplate_f1'] if s['boilerplate_f1'] is not None else '-'} |{extra}")
+
+
+def cmd_select(args) -> dict:  # noqa: ANN001
+    from alignment_nlp.classify import make_classifier
+    from alignment_nlp.evaluate import evaluate_model
+
+    train, dev = _load("train"), _load("dev")
+    print(f"train {len(train)} passages, dev {len(dev)}")
+    print("| candidate | micro-F1 | macro-F1 | nl | de | zh | da | boilerplate F1 | fit s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    out = {}
+    for name, kind, params in CANDIDATES:
+        t = time.perf_counter()
+        model = make_classifier(kind, **params).fit(train, [a.themes for a in train])
+        fit_s = time.perf_counter() - t
+        ev = evaluate_model(model, dev)
+        print(_row(name, ev, f" {fit_s:.0f} |"), flush=True)
+        out[name] = {"summary": ev.summary, "per_language": ev.per_language, "fit_s": fit_s}
+    return out
+
+
+def cmd_test(args) -> dict:  # noqa: ANN001
+    from alignment_nlp.training import evaluate
+
+    ev = evaluate(FILES, model=args.model, splits=["test"])
+    print(ev.to_text())
+    return ev.to_dict()
+
+
+def cmd_human(args) -> dict:  # noqa: ANN001
+    from alignment_nlp.annotations import load_annotations
+    from alignment_nlp.classify import label_matrix
+    from alignment_nlp.codebook import default_codebook
+    from alignment_nlp.evaluate import compare_codings
+
+    cb = default_codebook()
+    first = {a.id: a for a in load_annotations(FILES)}
+    rows = [json.loads(x) for x in (ANN / "double" / "coder2.jsonl").open(encoding="utf-8")]
+    g = label_matrix([first[r["id"]].themes for r in rows], cb.labels)
+    p = label_matrix([r["themes"] for r in rows], cb.labels)
+    ev = compare_codings(g, p, cb.labels, [r["lang"] for r in rows])
+    print(ev.to_text())
+    return ev.to_dict()
+
+
+def cmd_crosslingual(args) -> dict:  # noqa: ANN001
+    from alignment_nlp.classify import make_classifier
+    from alignment_nlp.evaluate import evaluate_model
+
+    train, test = _load("train"), _load("test")
+    kind, params = _candidate(args.classifier)
+    print(f"| trained on | {' | '.join('test ' + lang for lang in LANGS)} |")
+    print("|---|" + "---|" * len(LANGS))
+    out = {}
+    for src in LANGS:
+        part = [a for a in train if a.lang == src]
+        model = make_classifier(kind, **params).fit(part, [a.themes for a in part])
+        ev = evaluate_model(model, test)
+        cells = [f"{ev.per_language[lang]['micro_f1']:.3f}" + (" (same)" if lang == src else "")
+                 for lang in LANGS]
+        print(f"| {src} ({len(part)}) | {' | '.join(cells)} |", flush=True)
+        out[src] = ev.per_language
+    return out
+
+
+def _candidate(name: str) -> tuple[str, dict]:
+    for cname, kind, params in CANDIDATES:
+        if cname == name or kind == name:
+            return kind, params
+    raise SystemExit(f"unknown candidate {name!r}; known: {[c[0] for c in CANDIDATES]}")
+
+
+def cmd_curve(args) -> dict:  # noqa: ANN001
+    from alignment_nlp.classify import make_classifier
+    from alignment_nlp.evaluate import evaluate_model
+
+    train, dev = _load("train"), _load("dev")
+    kind, params = _candidate(args.classifier)
+    docs = sorted({a.doc for a in train})
+    random.Random(0).shuffle(docs)
+    print("| training passages (all languages) | dev micro-F1 | dev macro-F1 |")
+    print("|---|---|---|")
+    out = {}
+    for frac in (0.1, 0.2, 0.35, 0.5, 0.75, 1.0):
+        keep = set(docs[: max(1, round(frac * len(docs)))])
+        part = [a for a in train if a.doc in keep]
+        model = make_classifier(kind, **params).fit(part, [a.themes for a in part])
+        ev = evaluate_model(model, dev)
+        print(f"| {len(part)} | {ev.summary['micro_f1']:.3f} | {ev.summary['macro_f1']:.3f} |",
+              flush=True)
+        out[len(part)] = ev.summary
+    return out
+
+
+def cmd_speed(args) -> dict:  # noqa: ANN001
+    from alignment_nlp.classify import backends, make_classifier
+
+    train, test = _load("train"), _load("test")
+    texts = [{"id": a.id, "text": a.text, "lang": a.lang} for a in test]
+    print(f"one core (sched_setaffinity), {len(texts)} test passages, languages given")
+    print("| classifier | passages/s | with evidence |")
+    print("|---|---|---|")
+    out = {}
+    for name, kind, params in CANDIDATES:
+        model = make_classifier(kind, threshold=0.5, **params)
+        model.fit(train, [a.themes for a in train])
+        rates = []
+        for evidence in (False, True):
+            for b in backends._instances.values():  # cold cache: every passage is encoded
+                b._cache.clear()
+            t = time.perf_counter()
+            model.classify(texts, evidence=evidence)
+            rates.append(len(texts) / (time.perf_counter() - t))
+        print(f"| {name} | {rates[0]:.0f} | {rates[1]:.0f} |", flush=True)
+        out[name] = rates
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("what", choices=("select", "test", "human", "crosslingual", "curve",
+                                         "speed"))
+    parser.add_argument("--model", help="model folder for 'test' (default: models/default)")
+    parser.add_argument("--classifier", default="ensemble: cues+lexical+embedding",
+                        help="candidate for crosslingual/curve")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    if args.what == "speed":
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    sys.path.insert(0, str(ROOT / "src"))
+    result = globals()[f"cmd_{args.what}"](args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Training and evaluating theme models from annotation files (what ``train`` and ``evaluate`` run)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .annotations import Annotation, load_annotations
+from .classify import ThemeClassifier, default_model, load_model, make_classifier, save_model
+from .codebook import Codebook, load_codebook
+from .evaluate import Evaluation, evaluate_model
+
+__all__ = ["DEFAULT_CLASSIFIER", "train", "evaluate"]
+
+logger = logging.getLogger(__name__)
+
+#: The classifier ``train`` builds unless told otherwise: the combination that measured best on the
+#: dev split (docs/benchmarks.md).
+DEFAULT_CLASSIFIER = "ensemble"
+
+PathLike = str | Path
+
+
+def _as_list(paths: PathLike | Sequence[PathLike]) -> list[PathLike]:
+    return [paths] if isinstance(paths, (str, Path)) else list(paths)
+
+
+def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
+          codebook: Codebook | PathLike | None = None, classifier: str = DEFAULT_CLASSIFIER,
+          params: Mapping[str, Any] | None = None, splits: Iterable[str] | None = None,
+          out: PathLike | None = None) -> ThemeClassifier:
+    """Fit a theme classifier on annotated passages and optionally save it.
+
+    Args:
+        data: annotation files (JSON lines) or already loaded annotations.
+        codebook: the codebook the labels belong to (a :class:`Codebook`, a YAML path, or ``None``
+            for the default codebook).
+        classifier: registered classifier name (``"ensemble"``, ``"lexical"``, ``"embedding"``,
+            ``"cues"``).
+        params: extra parameters of the classifier.
+        splits: keep only lines of these splits (``["train", "dev"]``); ``None`` keeps all.
+        out: folder to save the model to (without pickle).
+    """
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    if data and all(isinstance(a, Annotation) for a in data):  # type: ignore[union-attr]
+        annotations = [a for a in data if splits is None or a.split in set(splits)]  # type: ignore[union-attr]
+        sources = ["<annotations>"]
+    else:
+        files = _as_list(data)  # type: ignore[arg-type]
+        annotations = load_annotations(files, cb, split=splits)
+        sources = [str(f) for f in files]
+    if not annotations:
+        raise ValueError(f"no annotated passages to train on in {', '.join(sources)}"
+                         + (f" for splits {sorted(splits)}" if splits else "") + ".")
+    model = make_classifier(classifier, codebook=cb, **dict(params or {}))
+    started = time.perf_counter()
+    model.fit(annotations, [a.themes for a in annotations])
+    seconds = time.perf_counter() - started
+    logger.info("trained %s on %d passages in %.1f s", classifier, len(annotations), seconds)
+    if out is not None:
+        save_model(model, out, metadata={
+            "alignment_nlp": __version__, "classifier": classifier,
+            "trained_on": sources, "splits": sorted(splits) if splits else None,
+            "n_passages": len(annotations),
+            "languages": dict(sorted(Counter(a.lang for a in annotations).items())),
+            "fit_seconds": round(seconds, 1),
+        })
+    return model
+
+
+def evaluate(gold: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
+             model: ThemeClassifier | PathLike | None = None,
+             splits: Iterable[str] | None = None) -> Evaluation:
+    """Compare a model's coding with gold annotations (per-label P/R/F1, alpha, kappa; per language).
+
+    ``model`` is a fitted classifier, a model folder, or ``None`` for the default model. The gold
+    labels are validated against the model's codebook.
+    """
+    if model is None:
+        fitted = default_model()
+    elif isinstance(model, ThemeClassifier):
+        fitted = model
+    else:
+        fitted = load_model(model)
+    cb = fitted._codebook()
+    if gold and all(isinstance(a, Annotation) for a in gold):  # type: ignore[union-attr]
+        annotations = [a for a in gold if splits is None or a.split in set(splits)]  # type: ignore[union-attr]
+    else:
+        annotations = load_annotations(_as_list(gold), cb, split=splits)  # type: ignore[arg-type]
+    if not annotations:
+        raise ValueError("no gold passages to evaluate on.")
+    return evaluate_model(fitted, annotations)
