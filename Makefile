@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: venv run test lint bench clean
+.PHONY: venv run test lint bench model clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ test: venv
 
 lint: venv
 	$(VENV)/bin/ruff check src tests benchmarks
+
+ANNOTATIONS := corpora/annotations/nl.jsonl corpora/annotations/de.jsonl corpora/annotations/zh.jsonl corpora/annotations/da.jsonl
+
+## Retrain the shipped default model on the train and dev splits (test stays unseen).
+model: venv
+	$(VENV)/bin/alignment-nlp train --data $(ANNOTATIONS) --split train --split dev --out models/default
 
 ## Benchmarks (figures go to docs/benchmarks.md).
 bench: venv

@@ -12,6 +12,9 @@ from .errors import OutputExistsError
 __all__ = ["FORMATS", "atomic_write", "write_tables", "table_paths", "check_writable"]
 
 FORMATS = ("parquet", "csv")
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 TABLE_NAMES = ("documents", "passages", "sentences", "codings", "manifest")
 
 
@@ -26,6 +29,7 @@ def atomic_write(path: Path, write: Any) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -275,7 +275,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def decide(self, scores: np.ndarray) -> np.ndarray:
         """Indicator matrix from scores: per-label thresholds; boilerplate stands alone."""
-        thresholds = getattr(self, "thresholds_", np.full(scores.shape[1], 0.5))
+        default = self.threshold if isinstance(self.threshold, (int, float)) else 0.5
+        thresholds = getattr(self, "thresholds_", np.full(scores.shape[1], default))
         pred = (scores >= thresholds).astype(np.int8)
         bp = self._boilerplate_index()
         is_bp = pred[:, bp] == 1

@@ -42,7 +42,7 @@ class CueTermClassifier(ThemeClassifier):
     _needs_fit = False
 
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
-                 cv: int = 3, saturation: float = 1.5, compound_min_len: int = 5) -> None:
+                 cv: int = 3, saturation: float = 1.0, compound_min_len: int = 5) -> None:
         super().__init__(codebook=codebook, threshold=threshold, cv=cv)
         self.saturation = saturation
         self.compound_min_len = compound_min_len

