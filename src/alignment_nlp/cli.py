@@ -126,6 +126,21 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from .codebook import load_codebook
+    from .evaluate import agreement
+
+    codebook = load_codebook(args.codebook) if args.codebook else None
+    result, counts = agreement(args.a, args.b, codebook)
+    print(f"passages coded in both: {counts['common']} (only in A: {counts['only_a']}, only in "
+          f"B: {counts['only_b']}); A is the reference for P and R")
+    print(result.to_text())
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({**result.to_dict(), "counts": counts}, fh, ensure_ascii=False, indent=1)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alignment-nlp",
@@ -179,6 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="use only gold lines of this split (repeatable)")
     e.add_argument("--json", help="also write the figures as JSON to this file")
     e.set_defaults(func=_cmd_evaluate)
+
+    g = sub.add_parser("agreement", help="agreement between two codings of the same passages "
+                                         "(alpha and kappa per theme)")
+    g.add_argument("a", help="coding A (annotation lines or classify output), the reference")
+    g.add_argument("b", help="coding B")
+    g.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
+    g.add_argument("--json", help="also write the figures as JSON to this file")
+    g.set_defaults(func=_cmd_agreement)
 
     d = sub.add_parser("detect-language", help="one language code per input line")
     d.add_argument("--input", help="file with one text per line (default: standard input)")

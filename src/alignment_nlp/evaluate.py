@@ -17,7 +17,8 @@ import pandas as pd
 
 from .codebook import BOILERPLATE
 
-__all__ = ["Evaluation", "krippendorff_alpha", "cohen_kappa", "compare_codings", "evaluate_model"]
+__all__ = ["Evaluation", "agreement", "cohen_kappa", "compare_codings", "evaluate_model",
+           "krippendorff_alpha", "load_codings"]
 
 
 def krippendorff_alpha(data: np.ndarray) -> float:
@@ -102,10 +103,12 @@ class Evaluation:
 
     def to_text(self) -> str:
         """A plain-text table for terminals."""
-        lines = [f"{'label':<24}{'n':>5}{'P':>7}{'R':>7}{'F1':>7}{'alpha':>8}{'kappa':>8}"]
+        lines = [f"{'label':<24}{'n':>5}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>7}{'R':>7}{'F1':>7}"
+                 f"{'alpha':>8}{'kappa':>8}"]
         for row in self.per_label.itertuples():
-            lines.append(f"{row.label:<24}{row.support:>5}{row.precision:>7.3f}{row.recall:>7.3f}"
-                         f"{row.f1:>7.3f}{_fmt(row.alpha):>8}{_fmt(row.kappa):>8}")
+            lines.append(f"{row.label:<24}{row.support:>5}{row.tp:>5}{row.fp:>5}{row.fn:>5}"
+                         f"{row.precision:>7.3f}{row.recall:>7.3f}{row.f1:>7.3f}"
+                         f"{_fmt(row.alpha):>8}{_fmt(row.kappa):>8}")
         s = self.summary
         lines.append("")
         lines.append(f"micro P/R/F1 {s['micro_precision']:.3f} / {s['micro_recall']:.3f} / "
@@ -183,3 +186,74 @@ def evaluate_model(model: Any, gold: Sequence[Any]) -> Evaluation:
     Y = label_matrix([a.themes for a in gold], model.labels)
     pred = model.predict(inputs)
     return compare_codings(Y, pred, model.labels, inputs.langs)
+
+
+def load_codings(path: str | Any, codebook: Any = None) -> tuple[dict[str, tuple[str, ...]],
+                                                                 dict[str, str]]:
+    """Read one coding from JSON lines: annotation lines (``id``, ``themes``) or ``classify``
+    output (``id``, ``themes``, ``boilerplate``). Returns ``{id: labels}`` and ``{id: lang}``.
+
+    Raises:
+        AnnotationError: naming the file, line and field of a bad line.
+    """
+    import json
+    from pathlib import Path
+
+    from .annotations import AnnotationError
+    from .codebook import default_codebook
+
+    cb = codebook or default_codebook()
+    valid = set(cb.labels)
+    labels: dict[str, tuple[str, ...]] = {}
+    langs: dict[str, str] = {}
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise AnnotationError("no such file; give a JSON-lines coding file.", path=str(p)) from None
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise AnnotationError(f"not valid JSON ({exc.msg}).", path=str(p), line=n) from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), (str, int)):
+            raise AnnotationError("expected an object with an 'id'.", path=str(p), line=n,
+                                  field="id")
+        themes = obj.get("themes")
+        if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+            raise AnnotationError(f"expected a list of theme ids; got {themes!r}.", path=str(p),
+                                  line=n, field="themes")
+        if obj.get("boilerplate") is True and BOILERPLATE not in themes:
+            themes = [BOILERPLATE]
+        unknown = [t for t in themes if t not in valid]
+        if unknown:
+            raise AnnotationError(f"unknown theme {unknown[0]!r}; known: {', '.join(cb.labels)}.",
+                                  path=str(p), line=n, field="themes")
+        pid = str(obj["id"])
+        if pid in labels:
+            raise AnnotationError(f"duplicate id {pid!r}.", path=str(p), line=n, field="id")
+        labels[pid] = tuple(themes)
+        langs[pid] = str(obj.get("lang") or "")
+    return labels, langs
+
+
+def agreement(a: str | Any, b: str | Any, codebook: Any = None) -> tuple[Evaluation, dict[str, int]]:
+    """Agreement between two codings of the same passages (matched by id): per theme
+    Krippendorff's alpha and Cohen's kappa with the counts behind them (``a`` is the reference for
+    precision and recall). Also returns how many ids were only in one of the two files."""
+    from .classify import label_matrix
+    from .codebook import default_codebook
+
+    cb = codebook or default_codebook()
+    la, langs = load_codings(a, cb)
+    lb, _ = load_codings(b, cb)
+    common = [pid for pid in la if pid in lb]
+    if not common:
+        raise ValueError(f"the two codings share no passage id ({a}, {b}).")
+    ev = compare_codings(label_matrix([la[i] for i in common], cb.labels),
+                         label_matrix([lb[i] for i in common], cb.labels), cb.labels,
+                         [langs[i] or "und" for i in common])
+    return ev, {"common": len(common), "only_a": len(la) - len(common),
+                "only_b": len(lb) - len(common)}

@@ -1,0 +1,198 @@
+"""Theme coding end to end: the shipped default model on per-language cases for every theme, the
+classify / train / evaluate commands, codings in analyze, and the agreement figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alignment_nlp.classify import default_model
+from alignment_nlp.cli import main
+from alignment_nlp.codebook import default_codebook
+from alignment_nlp.evaluate import cohen_kappa, compare_codings, krippendorff_alpha
+
+ANN = Path(__file__).resolve().parents[1] / "corpora" / "annotations"
+LANGS = ("nl", "de", "zh", "da")
+
+
+@pytest.fixture(scope="module")
+def example_predictions():
+    """The default model on the codebook's example passages (not part of its training data)."""
+    model = default_model()
+    out = {}
+    for lang in LANGS:
+        items = [{"id": f"{t.id}/{i}", "text": ex, "lang": lang}
+                 for t in default_codebook() for i, ex in enumerate(t.examples[lang])]
+        out[lang] = {p.id: p for p in model.classify(items)}
+    return out
+
+
+@pytest.mark.parametrize("theme", default_codebook().theme_ids)
+@pytest.mark.parametrize("lang", LANGS)
+def test_default_model_codes_each_theme_in_each_language(example_predictions, lang, theme):
+    preds = [p for pid, p in example_predictions[lang].items() if pid.startswith(theme + "/")]
+    assert any(theme in p.themes for p in preds), [(p.themes, dict(p.scores)) for p in preds]
+    for p in preds:
+        assert p.lang == lang and not p.boilerplate
+        for t in p.themes:
+            assert p.evidence.get(t), f"{t} predicted without evidence"
+
+
+def test_default_model_loads_without_pickle_and_is_described():
+    model = default_model()
+    meta = model.metadata_
+    assert meta["splits"] == ["dev", "train"] and meta["n_passages"] >= 2000
+    assert set(meta["languages"]) == set(LANGS)
+
+
+def _write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
+def test_classify_command(tmp_path, capsys):
+    rows = [
+        {"id": "a", "text": "Het budget voor de klantapp komt volledig uit het marketingbudget."},
+        {"id": "b", "text": "Die IT-Abteilung und das Marketing arbeiten in getrennten Silos.",
+         "extra": 1},
+        {"id": "c", "text": "市场部和信息部门之间缺乏信任。", "lang": "zh"},
+        {"id": "d", "text": "Del artiklen på Facebook", "lang": "da"},
+    ]
+    src = _write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", "--input", str(src), "--output", str(out)]) == 0
+    got = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [g["id"] for g in got] == ["a", "b", "c", "d"]
+    assert [g["lang"] for g in got] == ["nl", "de", "zh", "da"]
+    assert set(got[0]) == {"id", "lang", "boilerplate", "themes", "scores", "evidence"}
+    assert "budget" in got[0]["themes"]
+    assert "silos" in got[1]["themes"]
+    assert "trust" in got[2]["themes"]
+    assert got[3]["boilerplate"] is True and got[3]["themes"] == []
+    assert set(got[0]["scores"]) == set(default_codebook().labels)
+    assert main(["classify", "--input", str(src), "--output", str(out)]) == 2
+    assert "output exists" in capsys.readouterr().err
+
+
+def test_classify_bad_line_names_file_line_field(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "ok"}\n{"id": "b", "txt": "typo"}\n', encoding="utf-8")
+    assert main(["classify", "--input", str(src), "--output", str(tmp_path / "o.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert f"{src}, line 2, field 'text'" in err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_train_then_evaluate_commands(tmp_path, capsys):
+    rows = []
+    for lang in LANGS:
+        lines = (ANN / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows += [json.loads(x) for x in lines[:40]]
+    data = _write_jsonl(tmp_path / "train.jsonl", rows[:120])
+    gold = _write_jsonl(tmp_path / "gold.jsonl", rows[120:])
+    model_dir = tmp_path / "model"
+    assert main(["train", "--data", str(data), "--out", str(model_dir), "--classifier", "lexical",
+                 "-q"]) == 0
+    meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+    assert meta["type"] == "lexical" and meta["metadata"]["n_passages"] == 120
+    report = tmp_path / "eval.json"
+    assert main(["evaluate", "--gold", str(gold), "--model", str(model_dir), "--json",
+                 str(report)]) == 0
+    text = capsys.readouterr().out
+    assert "micro P/R/F1" in text and "alpha" in text
+    figures = json.loads(report.read_text(encoding="utf-8"))
+    assert figures["summary"]["n"] == 40
+    assert {row["label"] for row in figures["per_label"]} == set(default_codebook().labels)
+    assert set(figures["per_language"]) == {"da"}
+
+
+def test_train_with_unknown_theme_names_the_line(tmp_path, capsys):
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"id": "a", "text": "x", "lang": "nl", "themes": ["trust"]}\n'
+                    '{"id": "b", "text": "y", "lang": "nl", "themes": ["trst"]}\n',
+                    encoding="utf-8")
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "m")]) == 2
+    assert f"{data}, line 2, field 'themes': unknown theme 'trst'" in capsys.readouterr().err
+
+
+def test_analyze_writes_codings(corpus_result):
+    passages, codings = corpus_result.passages, corpus_result.codings
+    content = passages[~passages["boilerplate"].astype(bool)]
+    chrome = passages[passages["boilerplate"].astype(bool)]
+    assert content["themes"].notna().all() and chrome["themes"].isna().all()
+    assert (content["themes"] != "").mean() > 0.5
+    assert set(codings["passage_id"]) <= set(content["passage_id"])
+    assert set(codings["theme"]) <= set(default_codebook().labels)
+    by_id = content.set_index("passage_id")
+    for row in codings.head(200).itertuples():
+        evidence = json.loads(row.evidence)
+        for cue in evidence.get("cues", []):
+            assert by_id.loc[row.passage_id, "text"][cue["start"]:cue["end"]] == cue["text"]
+        if row.theme != "boilerplate":
+            assert row.theme in by_id.loc[row.passage_id, "themes"].split(";")
+    # every language in the corpus gets themes
+    coded = content[content["themes"] != ""]
+    assert set(coded["lang"]) >= set(LANGS)
+
+
+def test_analyze_without_themes(corpus_dir, tmp_path):
+    from alignment_nlp import AnalysisOptions, analyze
+
+    result = analyze([corpus_dir / "da" / "articles"], AnalysisOptions(themes=False),
+                     show_progress=False)
+    assert result.passages["themes"].isna().all() and len(result.codings) == 0
+
+
+# --------------------------------------------------------------------------- agreement figures
+
+
+def test_krippendorff_alpha_reference_value():
+    nan = np.nan
+    # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", nominal example: 0.743
+    data = np.array([[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+                     [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+                     [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+                     [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]])
+    assert krippendorff_alpha(data) == pytest.approx(0.743, abs=5e-4)
+    assert krippendorff_alpha(np.array([[1, 1, 1], [1, 1, 1]])) != krippendorff_alpha(
+        np.array([[1, 1, 1], [1, 1, 1]]))  # undefined (nan) without variation
+
+
+def test_cohen_kappa_and_compare():
+    a = [1, 1, 0, 0, 1, 0, 1, 0]
+    b = [1, 0, 0, 0, 1, 0, 1, 1]
+    assert cohen_kappa(a, b) == pytest.approx(0.5)
+    ev = compare_codings(np.array([a, b]).T, np.array([b, a]).T, ["x", "boilerplate"])
+    row = ev.per_label.set_index("label").loc["x"]
+    assert (row.tp, row.fp, row.fn) == (3, 1, 1)
+    assert ev.summary["micro_f1"] == pytest.approx(0.75)
+    assert isinstance(ev.per_label, pd.DataFrame)
+
+
+def test_agreement_command(tmp_path, capsys):
+    a = _write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "1", "text": "x", "lang": "nl", "themes": ["budget"]},
+        {"id": "2", "text": "y", "lang": "nl", "themes": ["budget", "trust"]},
+        {"id": "3", "text": "z", "lang": "nl", "themes": []},
+        {"id": "4", "text": "w", "lang": "nl", "themes": ["boilerplate"]},
+    ])
+    b = _write_jsonl(tmp_path / "b.jsonl", [  # classify output style, one extra id
+        {"id": "1", "themes": ["budget"], "boilerplate": False},
+        {"id": "2", "themes": ["budget"], "boilerplate": False},
+        {"id": "3", "themes": ["trust"], "boilerplate": False},
+        {"id": "4", "themes": [], "boilerplate": True},
+        {"id": "5", "themes": [], "boilerplate": False},
+    ])
+    out = tmp_path / "agree.json"
+    assert main(["agreement", str(a), str(b), "--json", str(out)]) == 0
+    assert "passages coded in both: 4 (only in A: 0, only in B: 1)" in capsys.readouterr().out
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    rows = {r["label"]: r for r in figures["per_label"]}
+    assert rows["budget"]["alpha"] == pytest.approx(1.0) and rows["budget"]["tp"] == 2
+    assert (rows["trust"]["tp"], rows["trust"]["fp"], rows["trust"]["fn"]) == (0, 1, 1)
+    assert rows["boilerplate"]["kappa"] == pytest.approx(1.0)
