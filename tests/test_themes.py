@@ -196,3 +196,35 @@ def test_agreement_command(tmp_path, capsys):
     assert rows["budget"]["alpha"] == pytest.approx(1.0) and rows["budget"]["tp"] == 2
     assert (rows["trust"]["tp"], rows["trust"]["fp"], rows["trust"]["fn"]) == (0, 1, 1)
     assert rows["boilerplate"]["kappa"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("lang", "text", "theme"), [
+    ("nl", "Het budget voor de klantapp komt volledig uit het marketingbudget.", "budget"),
+    ("de", "Der Vorstand steht voll hinter dem Projekt und hat einen Lenkungsausschuss "
+           "eingesetzt.", "executive_sponsorship"),
+    ("da", "Vi har ingen tillid til, at IT-afdelingen kan levere det, de lover.", "trust"),
+    ("zh", "市场部和信息部门之间缺乏信任。", "trust"),
+])
+def test_spacy_component(lang, text, theme):
+    import spacy
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("alignment_themes")  # found through the spacy_factories entry point
+    doc = nlp(text)
+    assert theme in doc._.alignment_themes
+    assert set(doc.cats) == set(default_codebook().labels) and doc.cats[theme] >= 0.5
+    spans = doc.spans["alignment_themes"]
+    assert spans and all(s.label_ in doc._.alignment_themes for s in spans)
+    docs = list(nlp.pipe([text, text]))
+    assert docs[0].cats == docs[1].cats == doc.cats
+
+
+def test_pipeline_object_reuses_its_model(corpus_dir):
+    import alignment_nlp as an
+
+    pipe = an.Pipeline()
+    result = pipe.analyze([corpus_dir / "nl" / "articles"], show_progress=False)
+    assert len(result.codings) and result.codings["model"].str.endswith("default").all()
+    assert pipe.model is pipe.model
+    assert "budget" in pipe.code(["Het budget voor de klantapp komt uit het marketingbudget."]
+                                 )[0].themes

@@ -248,13 +248,15 @@ def analyze(
     options: AnalysisOptions | None = None,
     *,
     show_progress: bool | None = None,
+    model: Any = None,
 ) -> AnalysisResult:
     """Analyse files and folders (recursively) and return the tables.
 
     >>> result = analyze(["corpora/da"])            # doctest: +SKIP
     >>> result.passages[["text", "kind", "lang", "boilerplate"]].head()  # doctest: +SKIP
 
-    ``show_progress=None`` shows a progress bar only on a terminal (and in notebooks).
+    ``show_progress=None`` shows a progress bar only on a terminal (and in notebooks). ``model``
+    (a fitted theme classifier) overrides ``options.model``.
     """
     from tqdm.auto import tqdm
 
@@ -276,10 +278,11 @@ def analyze(
     passages = to_frame("passages", (p for r in results for p in r.passages))
     codings = empty_frame("codings")
     if options.themes and len(passages):
-        from .classify import code_passages, default_model, default_model_path, load_model
+        from .classify import code_passages, default_model, load_model
 
-        model = load_model(options.model) if options.model else default_model()
-        name = str(options.model or default_model_path())
+        if model is None:
+            model = load_model(options.model) if options.model else default_model()
+        name = str(getattr(model, "source_", "") or type(model).__name__)
         themes, coding_rows = code_passages(model, passages, model_name=name)
         passages["themes"] = pd.Series(themes, dtype="string")
         codings = to_frame("codings", coding_rows)
@@ -290,3 +293,36 @@ def analyze(
         manifest=to_frame("manifest", (r.manifest for r in results)),
         codings=codings,
     )
+
+
+class Pipeline:
+    """A configured run, reusable across calls: options plus a loaded theme model.
+
+    >>> pipe = Pipeline(AnalysisOptions(context_strength=0.5))          # doctest: +SKIP
+    >>> result = pipe.analyze(["corpora/nl"])                           # doctest: +SKIP
+    >>> pipe.code(["Wie betaalt de nieuwe klantapp?"])[0].themes        # doctest: +SKIP
+    """
+
+    def __init__(self, options: AnalysisOptions | None = None, *, model: Any = None) -> None:
+        self.options = options or AnalysisOptions()
+        self._model = model
+
+    @property
+    def model(self) -> Any:
+        """The theme model (loaded on first use from ``options.model`` or the default)."""
+        if self._model is None:
+            from .classify import default_model, load_model
+
+            self._model = (load_model(self.options.model) if self.options.model
+                           else default_model())
+        return self._model
+
+    def analyze(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
+                show_progress: bool | None = None) -> AnalysisResult:
+        """:func:`analyze` with this pipeline's options and model."""
+        model = self.model if self.options.themes else None
+        return analyze(paths, self.options, show_progress=show_progress, model=model)
+
+    def code(self, texts: Any) -> list[Any]:
+        """Themes, scores and evidence for passages (texts, dicts or a DataFrame)."""
+        return self.model.classify(texts)

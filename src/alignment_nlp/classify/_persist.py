@@ -138,4 +138,5 @@ def load_model(path: str | Path) -> ThemeClassifier:
     except KeyError as exc:
         raise ModelError(f"the model is incomplete: {exc}.", path=str(folder)) from None
     model.metadata_ = doc.get("metadata", {})
+    model.source_ = str(folder)
     return model
