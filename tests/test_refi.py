@@ -310,7 +310,7 @@ def _write(path: Path, qde: str, files: dict[str, bytes] | None = None,
 
 def _team_project(tmp_path: Path, *, inline: bool = False, crlf: bool = False,
                   qde_name: str = "project.qde", codes: str = CODES, counted_on: str = "stored",
-                  bom: bool = False) -> Path:
+                  bom: bool = False, named: bool = False) -> Path:
     """Two coders, two sources; positions counted on the text as stored (CRLF if asked), or, as
     some tools do, on the text with LF line endings or with the byte-order mark counted (those
     tools write the selected text as the selection's name)."""
@@ -319,7 +319,7 @@ def _team_project(tmp_path: Path, *, inline: bool = False, crlf: bool = False,
     count = {"stored": a, "lf": TEXT_A, "bom": "\ufeff" + a}[counted_on]
     q1, q2, q3 = "De CMO vertrouwt de CIO niet.", "budget is krap en gedeeld", "我们一起决定预算。"
     s1, s2, s3 = _span(count, q1), _span(count, q2), _span(b, q3)
-    names = counted_on != "stored"
+    names = named or counted_on != "stored"
     sels_a = (_sel(*s1, C_TRUST, U1, 1, q1 * names) + _sel(*s2, C_BUDGET, U1, 2, q2 * names)
               + _sel(*s1, C_TRUST, U2, 3, q1 * names))
     sels_b = _sel(*s3, C_BUDGET, U2, 4)
@@ -355,12 +355,12 @@ EXPECTED_TEAM = {  # codes named in German and Chinese map by the theme names in
 
 
 @pytest.mark.parametrize("variant", ["plain", "named-after-project", "inline", "crlf",
-                                     "inline-crlf", "bom-crlf", "crlf-counted-on-lf",
-                                     "bom-counted"])
+                                     "inline-crlf", "bom-crlf", "crlf-named",
+                                     "crlf-counted-on-lf", "bom-counted"])
 def test_variants_real_tools_write(tmp_path, variant, caplog):
     path = _team_project(tmp_path, inline="inline" in variant, crlf="crlf" in variant,
                          qde_name="Team Project.qde" if variant == "named-after-project"
-                         else "project.qde", bom="bom" in variant,
+                         else "project.qde", bom="bom" in variant, named="named" in variant,
                          counted_on="lf" if variant.endswith("on-lf") else
                          "bom" if variant == "bom-counted" else "stored")
     records = import_qdpx(path, passages=PASSAGES)
@@ -436,6 +436,18 @@ def test_export_of_astral_text_and_nested_codes_round_trips(tmp_path):
     assert [(r["id"], r["themes"], r["coder"], r["lang"]) for r in records] == [
         (rows[0]["passage_id"], ["distrust"], "robot", "nl"),
         (rows[1]["passage_id"], ["budget"], "robot", "nl")]
+
+
+def test_a_coding_of_the_whole_source_codes_every_passage(tmp_path):
+    src = (f'<TextSource guid="{"d" * 8}-0000-0000-0000-000000000001" name="doc-a" '
+           f'creatingUser="{U2}"><PlainTextContent>{TEXT_A}</PlainTextContent>'
+           f'<Coding guid="{"e" * 8}-0000-0000-0000-000000000001"><CodeRef targetGUID="{C_TRUST}"/>'
+           f'</Coding></TextSource>')
+    path = _write(tmp_path / "w.qdpx", _project(src, CODES, USERS))
+    records = import_qdpx(path, passages=PASSAGES)
+    assert [(r["coder"], r["themes"]) for r in records] == [("Bo", ["trust"])] * 4
+    [whole] = import_qdpx(path)
+    assert (whole["id"], whole["text"]) == (f"doc-a:0-{len(TEXT_A)}", TEXT_A)
 
 
 def test_mapping_by_name_or_guid_and_null_skips(tmp_path):
@@ -545,3 +557,25 @@ def test_error_export_with_a_theme_the_codebook_lacks(result, tmp_path):
     with pytest.raises(QdpxError, match=r"with theme '\w+', which codebook 'nested' does not have"):
         export_qdpx(result, tmp_path / "x.qdpx", _nested_codebook())
     assert not (tmp_path / "x.qdpx").exists()
+
+
+def test_cli_round_trip(tmp_path, capsys):
+    """analyze --qdpx, then import-qdpx onto the same passages: every coding comes back."""
+    from alignment_nlp.cli import main
+
+    out = tmp_path / "run"
+    corpus = Path(__file__).resolve().parents[1] / "corpora" / "da" / "articles"
+    assert main(["analyze", str(corpus), "--out", str(out), "--qdpx", str(out / "p.qdpx"),
+                 "-q"]) == 0
+    assert main(["import-qdpx", str(out / "p.qdpx"), "--out", str(tmp_path / "imp.jsonl"),
+                 "--passages", str(out)]) == 0
+    imported = load_annotations(tmp_path / "imp.jsonl")
+    codings = pd.read_parquet(out / "codings.parquet")
+    passages = pd.read_parquet(out / "passages.parquet")
+    expected = {(r.passage_id, r.theme) for r in codings.itertuples()}
+    expected |= {(r.passage_id, BOILERPLATE) for r in passages.itertuples() if r.boilerplate}
+    got = {(a.id, t) for a in imported for t in a.themes}
+    assert got == expected
+    assert {a.coder for a in imported} == {"alignment-nlp"}
+    assert main(["export-qdpx", str(out), "--out", str(out / "p.qdpx")]) == 2
+    assert "output exists" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from . import __version__
@@ -20,6 +21,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .pipeline import AnalysisOptions, analyze
 
     check_writable(args.out, args.format, args.force)  # fail before the work, not after
+    for extra in (args.qdpx,):
+        if extra and Path(extra).exists() and not args.force:
+            raise OutputExistsError(f"output exists: {extra}. Pass --force to overwrite.")
     options = AnalysisOptions(
         candidates=tuple(args.languages.split(",")) if args.languages else None,
         context_strength=args.context_strength,
@@ -28,6 +32,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     )
     result = analyze(args.paths, options, show_progress=None if not args.quiet else False)
     written = write_tables(result, args.out, fmt=args.format, force=args.force)
+    if args.qdpx:
+        from .refi import export_qdpx
+
+        written["qdpx"] = export_qdpx(result, args.qdpx)
     s = result.summary()
     if not args.quiet:
         langs = ", ".join(f"{k} {v}" for k, v in s["languages"].items()) or "-"
@@ -75,8 +83,6 @@ def _load_model(path: str | None):  # noqa: ANN202
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .annotations import read_passages
     from .output import atomic_write
 
@@ -126,6 +132,41 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_existing(path: str, force: bool) -> None:
+    if Path(path).exists() and not force:
+        raise OutputExistsError(f"output exists: {path}. Pass --force to overwrite.")
+
+
+def _cmd_export_qdpx(args: argparse.Namespace) -> int:
+    from .refi import export_qdpx
+
+    _refuse_existing(args.out, args.force)
+    out = export_qdpx(args.results_dir, args.out, args.codebook or None)
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_export_qdc(args: argparse.Namespace) -> int:
+    from .refi import export_qdc
+
+    _refuse_existing(args.out, args.force)
+    codebook = args.codebook or (str(Path(args.model) / "codebook.yaml") if args.model else None)
+    print(f"wrote {export_qdc(codebook, args.out)}")
+    return 0
+
+
+def _cmd_import_qdpx(args: argparse.Namespace) -> int:
+    from .refi import import_qdpx, load_mapping, load_results, write_imported
+
+    _refuse_existing(args.out, args.force)
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    passages = load_results(args.passages).passages if args.passages else None
+    records = import_qdpx(args.file, args.codebook or None, mapping=mapping, passages=passages)
+    for path in write_imported(records, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from .codebook import load_codebook
     from .evaluate import agreement
@@ -162,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="weight of the document language as prior for its passages (0 = off)")
     a.add_argument("--model", help="theme model folder (default: the model in models/default)")
     a.add_argument("--no-themes", action="store_true", help="skip theme coding")
+    a.add_argument("--qdpx", help="also write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, "
+                                  "MAXQDA, QualCoder")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     a.set_defaults(func=_cmd_analyze)
 
@@ -203,6 +246,32 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", help="also write the figures as JSON to this file")
     g.set_defaults(func=_cmd_agreement)
 
+    x = sub.add_parser("export-qdpx", help="write a results folder as a REFI-QDA project")
+    x.add_argument("results_dir", help="folder written by analyze")
+    x.add_argument("--out", required=True, help="the .qdpx file to write")
+    x.add_argument("--codebook", help="codebook YAML (default: the model's, else the default)")
+    x.add_argument("--force", action="store_true", help="overwrite the output file")
+    x.set_defaults(func=_cmd_export_qdpx)
+
+    q = sub.add_parser("export-qdc", help="write the codebook alone as REFI-QDA (.qdc)")
+    q.add_argument("--out", required=True, help="the .qdc file to write")
+    q.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
+    q.add_argument("--model", help="use this model folder's codebook")
+    q.add_argument("--force", action="store_true", help="overwrite the output file")
+    q.set_defaults(func=_cmd_export_qdc)
+
+    m = sub.add_parser("import-qdpx", help="turn a human-coded REFI-QDA project into "
+                                           "annotation lines (one file per coder)")
+    m.add_argument("file", help="the .qdpx project")
+    m.add_argument("--out", required=True, help="JSON-lines file (several coders: "
+                                                "<stem>.<coder>.jsonl each)")
+    m.add_argument("--mapping", help="YAML/JSON {code name or GUID: theme id or null}")
+    m.add_argument("--passages", help="results folder of analyze: map selections onto its "
+                                      "passages (else each selection is a passage)")
+    m.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
+    m.add_argument("--force", action="store_true", help="overwrite the output file")
+    m.set_defaults(func=_cmd_import_qdpx)
+
     d = sub.add_parser("detect-language", help="one language code per input line")
     d.add_argument("--input", help="file with one text per line (default: standard input)")
     d.add_argument("--format", choices=("text", "jsonl"), default="text")
@@ -216,6 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:  # what an import had to skip or guess must reach the user
+        logging.getLogger("alignment_nlp.refi").setLevel(logging.WARNING)
     try:
         return int(args.func(args))
     except (AlignmentError, FileNotFoundError, ValueError) as exc:

@@ -863,7 +863,7 @@ def _place_selections(src: _Source, where: str) -> None:
         conventions["with the byte-order mark counted"] = lambda a, b: stored(max(a - 1, 0),
                                                                               max(b - 1, 0))
     chosen = "as stored"
-    named = [s for s in src.selections if len(_squash(s.name)) >= 4]
+    named = [s for s in src.selections if len(s.name.strip()) >= 4]
     if len(conventions) > 1 and named:
         scores = {key: sum(_quotes(text[slice(*f(s.start, s.end))], s.name) for s in named)
                   for key, f in conventions.items()}
@@ -878,14 +878,18 @@ def _place_selections(src: _Source, where: str) -> None:
         s.span = place(s.start, s.end)
 
 
-def _squash(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split()).rstrip(".…").strip()
+def _comparable(text: str) -> str:
+    # XML turns line breaks and tabs inside attribute values into spaces: compare that way.
+    return re.sub(r"\s", " ", unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
 
 
 def _quotes(selected: str, name: str) -> bool:
-    """``name`` is (the start of) ``selected``: tools shorten long names, often with an ellipsis."""
-    want, got = _squash(name), _squash(selected)
-    return bool(want) and (got == want or got.startswith(want[:40]))
+    """``name`` is ``selected``, or its start: tools shorten long names (often with an ellipsis)."""
+    want, got = _comparable(name), _comparable(selected)
+    if want.endswith(("…", "...")):
+        head = want.rstrip(".…")
+        return len(head) >= 3 and got.startswith(head)
+    return got == want or (len(want) >= 30 and got.startswith(want))
 
 
 def _coding(coding: ET.Element, start: int, end: int, user: str | None, xml: _Xml,
@@ -1148,8 +1152,10 @@ def import_qdpx(path: str | os.PathLike[str], codebook: Codebook | str | os.Path
     Codes map to theme ids in this order: ``mapping`` (keys are code GUIDs or names, exact then
     case-insensitive; a ``None`` value skips the code), the GUIDs :func:`export_qdpx` writes, then
     a theme id or a theme name in any language, case-insensitive. Positions count code points of
-    the text as the tool stored it; they are carried over onto our normalised text (NFC, ``\\n``
-    line endings, no byte-order mark).
+    the text as the tool stored it (after a byte-order mark of the file) and are carried over onto
+    our normalised text (NFC, ``\\n`` line endings, no byte-order mark). When the selections carry
+    their text as ``name`` and it shows that the tool counted otherwise (on ``\\n`` text although
+    the file has CRLF, or the byte-order mark as a character), that count is used, with a warning.
 
     Args:
         path: the ``.qdpx`` file (the inner project file may be ``project.qde`` or named after the
@@ -1158,9 +1164,10 @@ def import_qdpx(path: str | os.PathLike[str], codebook: Codebook | str | os.Path
         mapping: ``{code name or GUID: theme id or None}`` for codes that do not match by name.
         passages: a passages table (``doc_id``, ``start``, ``end``, ``text``; ``passage_id``,
             ``lang`` used when present). Given, a source is matched to a document by name or text
-            and every passage that a coder's selections with one code cover for more than half
-            of its length gets that code. Not given, each selected span is its own passage, with
-            id ``<source name>:<start>-<end>`` (positions in the normalised text).
+            and every passage that a coder's selections with one code (joined where they touch
+            or overlap) cover for more than half of its length gets that code. Not given, each
+            selected span is its own passage, with id ``<source name>:<start>-<end>``
+            (positions in the normalised text).
         uncoded: with ``passages``, also return the passages a coder left without any code in
             the documents they coded (``themes == []``), as needed to compare coders.
 
