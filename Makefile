@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: venv run test lint bench model clean
+.PHONY: venv run test lint bench model chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,15 @@ venv: $(VENV)/.installed
 run: venv
 	$(VENV)/bin/alignment-nlp analyze corpora/nl corpora/de corpora/zh corpora/da --out $(OUT) --force
 
-## Run the whole test suite (offline; reads ../shared/seeds when present).
-test: venv
+## Run the whole test suite (offline; reads ../shared/seeds when present). The HTML report is
+## tested in Debian's headless Chromium, installed here when missing (root, as on CI).
+test: venv chromium
 	$(VENV)/bin/pytest -q
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } || \
+	  echo "warning: could not install chromium; the browser tests will be skipped"
 
 lint: venv
 	$(VENV)/bin/ruff check src tests benchmarks

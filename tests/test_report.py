@@ -24,7 +24,6 @@ from alignment_nlp.schema import to_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpora"
-SCREENSHOT_COPY = ROOT / "docs" / "report-screenshot.png"
 FILES = (
     "nl/articles/gedeelde-kpis-marketing-en-it.md",
     "nl/interviews/van-achteren-logistiek-i-r1-r2.txt",
@@ -262,7 +261,8 @@ def test_page_loads_offline_with_charts(page, result, tmp_path):
     assert pg.locator("#cooccurrence-svg rect.cell").count() == n_themes ** 2
     assert pg.locator("#docmap-rows .strip").count() == len(result.documents)
     assert pg.locator("#docmap-rows .seg").count() == len(result.passages)
-    assert pg.locator("#docmap-rows .seg.chrome").count() == int(result.passages["boilerplate"].sum())
+    n_chrome = int(result.passages["boilerplate"].sum())
+    assert pg.locator("#docmap-rows .seg.chrome").count() == n_chrome
     assert pg.text_content("#fig-passages .value") == str(len(result.passages))
     assert pg.text_content("#fig-documents .value") == str(len(result.documents))
     assert pg.locator("#figures .issues li").count() == 1
@@ -274,8 +274,6 @@ def test_page_loads_offline_with_charts(page, result, tmp_path):
     pg.screenshot(path=str(shot), clip={"x": 0, "y": 0, "width": 1280, "height": 2000},
                   full_page=True)
     assert shot.stat().st_size > 20_000
-    SCREENSHOT_COPY.parent.mkdir(exist_ok=True)
-    shutil.copyfile(shot, SCREENSHOT_COPY)
     assert page.errors == []
     assert page.dialogs == []
     assert page.requests and all(u.startswith("file://") for u in page.requests), page.requests
@@ -362,5 +360,23 @@ def test_hostile_text_is_shown_as_text(browser_context, tmp_path):
         assert page.page.locator("p.ptext").text_content() == EVIL
         assert page.page.locator("mark.cue").text_content() == "vertrouwen"
         assert page.dialogs == [] and page.errors == []
+    finally:
+        page.close()
+
+
+def test_run_without_theme_model(browser_context, result, tmp_path):
+    """``analyze --no-themes`` leaves codings empty and themes null: the page says so, no errors."""
+    from alignment_nlp.schema import empty_frame
+
+    plain = AnalysisResult(documents=result.documents, sentences=result.sentences,
+                           passages=result.passages.assign(themes=pd.NA),
+                           manifest=result.manifest, codings=empty_frame("codings"))
+    path = write_report(plain, tmp_path / "plain.html")
+    page = Page(browser_context, path)
+    try:
+        assert "No theme codings" in page.page.text_content("#prevalence-chart")
+        assert page.page.locator("#docmap-rows .seg").count() == len(result.passages)
+        assert page.count() == len(_content(result))
+        assert page.errors == []
     finally:
         page.close()

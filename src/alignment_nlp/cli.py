@@ -21,7 +21,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .pipeline import AnalysisOptions, analyze
 
     check_writable(args.out, args.format, args.force)  # fail before the work, not after
-    for extra in (args.qdpx,):
+    for extra in (args.qdpx, args.report):
         if extra and Path(extra).exists() and not args.force:
             raise OutputExistsError(f"output exists: {extra}. Pass --force to overwrite.")
     options = AnalysisOptions(
@@ -36,6 +36,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         from .refi import export_qdpx
 
         written["qdpx"] = export_qdpx(result, args.qdpx)
+    if args.report:
+        from .report import write_report
+
+        written["report"] = write_report(result, args.report)
     s = result.summary()
     if not args.quiet:
         langs = ", ".join(f"{k} {v}" for k, v in s["languages"].items()) or "-"
@@ -167,6 +171,15 @@ def _cmd_import_qdpx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    _refuse_existing(args.out, args.force)
+    out = write_report(args.results_dir, args.out, codebook=args.codebook, title=args.title)
+    print(f"wrote {out}")
+    return 0
+
+
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from .codebook import load_codebook
     from .evaluate import agreement
@@ -203,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="weight of the document language as prior for its passages (0 = off)")
     a.add_argument("--model", help="theme model folder (default: the model in models/default)")
     a.add_argument("--no-themes", action="store_true", help="skip theme coding")
+    a.add_argument("--report", help="also write a self-contained HTML report")
     a.add_argument("--qdpx", help="also write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, "
                                   "MAXQDA, QualCoder")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
@@ -245,6 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
     g.add_argument("--json", help="also write the figures as JSON to this file")
     g.set_defaults(func=_cmd_agreement)
+
+    r = sub.add_parser("report", help="write a self-contained HTML report of a results folder")
+    r.add_argument("results_dir", help="folder written by analyze")
+    r.add_argument("--out", required=True, help="the .html file to write")
+    r.add_argument("--codebook", help="codebook YAML (default: the model's, else the default)")
+    r.add_argument("--title", help="title of the report")
+    r.add_argument("--force", action="store_true", help="overwrite the output file")
+    r.set_defaults(func=_cmd_report)
 
     x = sub.add_parser("export-qdpx", help="write a results folder as a REFI-QDA project")
     x.add_argument("results_dir", help="folder written by analyze")

@@ -9,7 +9,8 @@ from typing import Any
 
 from .errors import OutputExistsError
 
-__all__ = ["FORMATS", "atomic_write", "write_tables", "table_paths", "check_writable"]
+__all__ = ["FORMATS", "atomic_write", "write_tables", "table_paths", "check_writable",
+           "load_results"]
 
 FORMATS = ("parquet", "csv")
 _UMASK = os.umask(0)
@@ -67,3 +68,72 @@ def write_tables(result: Any, out_dir: str | os.PathLike[str], *, fmt: str = "pa
         else:
             atomic_write(path, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8"))
     return paths
+
+
+_REQUIRED = ("documents", "passages")
+
+
+def load_results(path: str | os.PathLike[str]) -> Any:
+    """Read a results folder written by ``alignment-nlp analyze --out DIR`` back into an
+    :class:`~alignment_nlp.pipeline.AnalysisResult`.
+
+    Each table is read from ``<name>.parquet`` or, failing that, ``<name>.csv``, and given the
+    column types of :mod:`alignment_nlp.schema` (in CSV an empty cell reads as null, except a
+    coded passage's empty ``themes``, which reads as ``""``).
+    ``sentences``, ``codings`` and ``manifest`` may be absent (an empty table is used).
+
+    Raises:
+        InputError: the folder does not exist or lacks ``documents`` or ``passages``.
+    """
+    import pandas as pd
+
+    from .errors import InputError
+    from .pipeline import AnalysisResult
+    from .schema import empty_frame
+
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError("no such folder; give the --out folder of `alignment-nlp analyze`.",
+                         path=str(folder))
+    frames: dict[str, Any] = {}
+    for name in TABLE_NAMES:
+        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+        if parquet.is_file():
+            frame = pd.read_parquet(parquet)
+        elif csv.is_file():
+            frame = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""],
+                                encoding="utf-8")
+            if name == "passages" and "themes" in frame.columns and frame["themes"].notna().any():
+                # CSV writes "no theme" ("") and "not coded" (null) alike; chrome is never coded
+                uncoded = frame["themes"].isna() & (frame["boilerplate"].str.lower() != "true")
+                frame.loc[uncoded, "themes"] = ""
+        elif name in _REQUIRED:
+            raise InputError(
+                f"no {name}.parquet or {name}.csv; give the --out folder of `alignment-nlp "
+                "analyze`, which holds documents, passages, sentences, codings and manifest.",
+                path=str(folder))
+        else:
+            frame = empty_frame(name)
+        frames[name] = _typed(name, frame)
+    return AnalysisResult(**frames)
+
+
+def _typed(table: str, frame: Any) -> Any:
+    """Give ``frame`` the schema's dtypes (CSV reads everything as text)."""
+    import pandas as pd
+
+    from .schema import TABLES
+
+    for col in TABLES[table]:
+        if col.name not in frame.columns:
+            frame[col.name] = pd.Series([None] * len(frame), dtype=col.dtype, index=frame.index)
+            continue
+        s = frame[col.name]
+        if str(s.dtype) == col.dtype:
+            continue
+        if col.dtype == "boolean" and s.dtype == object:
+            s = s.map(lambda v: v.strip().lower() == "true" if isinstance(v, str) else v)
+        elif col.dtype in ("Int64", "float64") and s.dtype == object:
+            s = pd.to_numeric(s, errors="coerce")
+        frame[col.name] = s.astype(col.dtype)
+    return frame

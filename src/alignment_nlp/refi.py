@@ -43,7 +43,7 @@ import pandas as pd
 from . import __version__
 from .codebook import BOILERPLATE, Codebook, Theme, default_codebook, load_codebook
 from .errors import InputError
-from .output import atomic_write
+from .output import atomic_write, load_results
 
 __all__ = [
     "CODEBOOK_NS",
@@ -161,45 +161,6 @@ class _Tables:
     passages: pd.DataFrame
     codings: pd.DataFrame
     source: str  # names the input in error messages
-
-
-def _read_table(folder: Path, name: str, required: bool) -> pd.DataFrame | None:
-    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-    if parquet.is_file():
-        return pd.read_parquet(parquet)
-    if csv.is_file():
-        return pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8")
-    if required:
-        raise InputError(f"no {name}.parquet or {name}.csv in the results folder; give the folder "
-                         f"`alignment-nlp analyze ... --out DIR` wrote.", path=str(folder))
-    return None
-
-
-def load_results(folder: str | os.PathLike[str]) -> Any:
-    """Read the tables of a results folder (``documents``, ``passages``, ``codings``; Parquet or
-    CSV) into an :class:`~alignment_nlp.pipeline.AnalysisResult`.
-
-    Raises:
-        InputError: the folder does not exist or lacks the documents or passages table.
-    """
-    from .pipeline import AnalysisResult
-    from .schema import empty_frame
-
-    path = Path(folder)
-    if not path.is_dir():
-        raise InputError("no such folder; give the folder `alignment-nlp analyze ... --out DIR` "
-                         "wrote.", path=str(path))
-    documents = _read_table(path, "documents", True)
-    passages = _read_table(path, "passages", True)
-    codings = _read_table(path, "codings", False)
-    sentences = _read_table(path, "sentences", False)
-    manifest = _read_table(path, "manifest", False)
-    return AnalysisResult(
-        documents=documents, passages=passages,
-        sentences=sentences if sentences is not None else empty_frame("sentences"),
-        manifest=manifest if manifest is not None else empty_frame("manifest"),
-        codings=codings if codings is not None else empty_frame("codings"),
-    )
 
 
 def _tables(result_or_dir: Any) -> _Tables:

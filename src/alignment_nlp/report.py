@@ -32,77 +32,19 @@ from typing import Any
 from . import __version__
 from .codebook import BOILERPLATE, Codebook, default_codebook, load_codebook
 from .errors import InputError
-from .output import TABLE_NAMES, atomic_write
+from .output import atomic_write, load_results
 from .pipeline import AnalysisResult
-from .schema import TABLES, empty_frame
 
 __all__ = ["load_results", "report_data", "render_report", "write_report"]
 
 logger = logging.getLogger(__name__)
 
-#: Tables a results folder must hold; the others are read when present.
-_REQUIRED = ("documents", "passages", "manifest")
 #: Colours for themes in the data that the codebook does not know.
 _FALLBACK = ("#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
 _EXAMPLE_CHARS = 300
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def load_results(path: str | os.PathLike[str]) -> AnalysisResult:
-    """Read a results folder written by ``alignment-nlp analyze --out DIR``.
-
-    Each table is read from ``<name>.parquet`` or, failing that, ``<name>.csv``, and given the
-    column types of :mod:`alignment_nlp.schema`. ``sentences`` and ``codings`` may be absent (an
-    empty table is used).
-
-    Raises:
-        InputError: the folder does not exist or lacks ``documents``, ``passages`` or
-            ``manifest``.
-    """
-    import pandas as pd
-
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError("no such folder; give the --out folder of `alignment-nlp analyze`.",
-                         path=str(folder))
-    frames: dict[str, Any] = {}
-    for name in TABLE_NAMES:
-        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-        if parquet.is_file():
-            frame = pd.read_parquet(parquet)
-        elif csv.is_file():
-            frame = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""],
-                                encoding="utf-8")
-        elif name in _REQUIRED:
-            raise InputError(
-                f"no {name}.parquet or {name}.csv; give the --out folder of `alignment-nlp "
-                "analyze`, which holds documents, passages, sentences, codings and manifest.",
-                path=str(folder))
-        else:
-            frame = empty_frame(name)
-        frames[name] = _typed(name, frame)
-    return AnalysisResult(**frames)
-
-
-def _typed(table: str, frame: Any) -> Any:
-    """Give ``frame`` the schema's dtypes (CSV reads everything as text)."""
-    import pandas as pd
-
-    for col in TABLES[table]:
-        if col.name not in frame.columns:
-            frame[col.name] = pd.Series([None] * len(frame), dtype=col.dtype, index=frame.index)
-            continue
-        s = frame[col.name]
-        if str(s.dtype) == col.dtype:
-            continue
-        if col.dtype == "boolean" and s.dtype == object:
-            s = s.map(lambda v: v if not isinstance(v, str) else v.strip().lower() == "true")
-        elif col.dtype in ("Int64", "float64") and s.dtype == object:
-            s = pd.to_numeric(s, errors="coerce")
-        frame[col.name] = s.astype(col.dtype)
-    return frame
 
 
 def _resolve_codebook(codebook: Codebook | str | os.PathLike[str] | None,
@@ -151,6 +93,15 @@ def _records(frame: Any, names: Sequence[str]) -> list[dict[str, Any]]:
     return [{n: cols[n][i] for n in names} for i in range(len(frame))]
 
 
+def _finite(value: Any) -> float | None:
+    """A number rounded to 4 decimals, or ``None`` when missing or not finite."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(number, 4) if math.isfinite(number) else None
+
+
 def _utf16(text: str, offset: int) -> int:
     """A code-point offset into ``text`` as a UTF-16 offset (what JavaScript strings index)."""
     return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
@@ -174,16 +125,19 @@ def _names(theme: Any, languages: Sequence[str]) -> dict[str, str]:
     return {lang: theme.label(lang) for lang in ("en", *languages)}
 
 
-def report_data(result: AnalysisResult, codebook: Codebook | None = None, *,
+def report_data(result: AnalysisResult,
+                codebook: Codebook | str | os.PathLike[str] | None = None, *,
                 title: str | None = None) -> dict[str, Any]:
     """Everything the report shows, as plain JSON-able data (the page embeds exactly this).
+
+    ``codebook`` is resolved as in :func:`write_report`.
 
     Prevalence and co-occurrence count content passages (not page chrome): ``prevalence.count``
     maps theme -> language -> passages coded with the theme, ``prevalence.n`` the content passages
     per language; ``cooccurrence.matrix[i][j]`` counts passages coded with both themes ``i`` and
     ``j`` (the diagonal: with theme ``i``).
     """
-    codebook = codebook or default_codebook()
+    codebook = _resolve_codebook(codebook, result)
     languages_ui = tuple(dict.fromkeys(codebook.languages))
 
     documents = _records(result.documents, ("doc_id", "path", "format", "lang", "title",
@@ -205,13 +159,12 @@ def report_data(result: AnalysisResult, codebook: Codebook | None = None, *,
         for ex in evidence.get("examples") or []:
             if isinstance(ex, dict) and ex.get("id") is not None:
                 examples.setdefault(str(ex["id"]), str(ex.get("text") or "")[:_EXAMPLE_CHARS])
-        score = c["score"]
         coded.setdefault(c["passage_id"], []).append({
             "theme": c["theme"],
-            "score": round(float(score), 4) if score is not None and math.isfinite(score) else None,
+            "score": _finite(c["score"]),
             "cues": [x for x in evidence.get("cues") or [] if isinstance(x, dict)],
             "features": [str(x) for x in evidence.get("features") or []],
-            "examples": [[str(x["id"]), round(float(x.get("similarity") or 0.0), 4)]
+            "examples": [[str(x["id"]), _finite(x.get("similarity"))]
                          for x in evidence.get("examples") or []
                          if isinstance(x, dict) and x.get("id") is not None],
         })
@@ -317,10 +270,11 @@ def _asset(name: str) -> str:
 
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-        "img-src data:; base-uri 'none'; form-action 'none'")
+        "base-uri 'none'; form-action 'none'")
 
 
-def render_report(result: AnalysisResult, *, codebook: Codebook | None = None,
+def render_report(result: AnalysisResult, *,
+                  codebook: Codebook | str | os.PathLike[str] | None = None,
                   title: str | None = None) -> str:
     """The report as an HTML string (see :func:`write_report`)."""
     data = report_data(result, codebook, title=title)
@@ -397,8 +351,7 @@ def write_report(result_or_dir: AnalysisResult | str | os.PathLike[str],
     else:
         raise TypeError("The 'result_or_dir' parameter of write_report must be an AnalysisResult "
                         f"or a results folder path. Got {type(result_or_dir).__name__} instead.")
-    cb = _resolve_codebook(codebook, result)
-    page = render_report(result, codebook=cb, title=title)
+    page = render_report(result, codebook=codebook, title=title)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
 

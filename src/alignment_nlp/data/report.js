@@ -103,6 +103,13 @@
     return measureCtx.measureText(text).width;
   }
 
+  function fitText(text, px, maxWidth) {
+    if (textWidth(text, px) <= maxWidth) return text;
+    const chars = Array.from(text);
+    while (chars.length > 1 && textWidth(chars.join("") + "…", px) > maxWidth) chars.pop();
+    return chars.join("").trim() + "…";
+  }
+
   function snippet(text, n) {
     const t = text.replace(/\s+/g, " ").trim();
     const chars = Array.from(t);
@@ -195,7 +202,8 @@
         h("strong", { text: D.issues.length + " file(s) with problems or warnings" }),
         h("ul", null, D.issues.map((r) => h("li", null,
           h("code", { text: r.path }), " – " + r.status +
-          (r.error ? ": " + r.error : "") + (r.warnings ? " (" + r.warnings + ")" : ""))))));
+          (r.error ? ": " + (r.error.indexOf(r.path + ": ") === 0 ? r.error.slice(r.path.length + 2)
+            : r.error) : "") + (r.warnings ? " (" + r.warnings + ")" : ""))))));
     }
   }
 
@@ -292,12 +300,13 @@
     }
     const n = ids.length;
     const fs = 12;
-    const maxLabel = Math.ceil(Math.max(...ids.map((id) => textWidth(themeLabel(id), fs))));
+    const labels = ids.map((id) => fitText(themeLabel(id), fs, 150));
+    const maxLabel = Math.ceil(Math.max(...labels.map((l) => textWidth(l, fs))));
     const left = maxLabel + 14;
-    const topH = Math.ceil(maxLabel * 0.71) + 14;
-    const avail = chartWidth(box, 560) - left - Math.ceil(maxLabel * 0.71) - 6;
+    const topH = maxLabel + 12;
+    const avail = chartWidth(box, 560) - left - 8;
     const cell = Math.max(18, Math.min(34, Math.floor(avail / n)));
-    const W = left + n * cell + Math.ceil(maxLabel * 0.71) + 6;
+    const W = left + n * cell + 8;
     const H = topH + n * cell + 40;
     let maxOff = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) maxOff = Math.max(maxOff, M[i][j]);
@@ -305,10 +314,10 @@
       "aria-label": "Theme co-occurrence", id: "cooccurrence-svg" });
     ids.forEach((id, i) => {
       svg.appendChild(s("text", { x: left - 8, y: topH + i * cell + cell / 2 + 4,
-        "text-anchor": "end", "font-size": fs, text: themeLabel(id) }));
+        "text-anchor": "end", "font-size": fs, "data-tip": themeLabel(id), text: labels[i] }));
       const cx = left + i * cell + cell / 2;
-      svg.appendChild(s("text", { x: 0, y: 0, "font-size": fs,
-        transform: "translate(" + (cx - 2) + "," + (topH - 6) + ") rotate(-45)", text: themeLabel(id) }));
+      svg.appendChild(s("text", { x: 0, y: 0, "font-size": fs, "data-tip": themeLabel(id),
+        transform: "translate(" + (cx + 4) + "," + (topH - 6) + ") rotate(-90)", text: labels[i] }));
     });
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
@@ -379,7 +388,8 @@
       rows.appendChild(h("div", { class: "docrow" },
         h("div", { class: "name", "data-tip": d.path + "\n" + d.n_passages + " passages, " +
           d.n_boilerplate + " page chrome · " + (d.format || "") },
-          d.label, h("small", { text: (d.lang || "") + " · " + byDoc[di].length })),
+          h("span", { class: "t", text: d.label }),
+          h("small", { text: (d.lang || "?") + " · " + byDoc[di].length })),
         strip));
     });
     if (!D.documents.length) rows.appendChild(h("p", { class: "empty", text: "No documents." }));
