@@ -75,9 +75,12 @@ def test_notebook_runs(name: str, tmp_path: Path) -> None:
         resources={"metadata": {"path": str(CASES[name])}})
     started = time.perf_counter()
     try:
-        client.execute(env=_kernel_env())
+        client.execute(env=_kernel_env(), cleanup_kc=True)  # shut the kernel down afterwards
     except CellExecutionError as exc:
         pytest.fail(f"{name}: a cell failed:\n{exc}", pytrace=False)
+    finally:
+        if client.km is not None and client.km.has_kernel:
+            client.km.shutdown_kernel(now=True)
     seconds = time.perf_counter() - started
     print(f"{name}: {seconds:.1f} s")
 
