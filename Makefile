@@ -16,7 +16,8 @@ venv: $(VENV)/.installed
 
 ## Create .venv and analyse the bundled corpus into $(OUT)/ (Parquet tables).
 run: venv
-	$(VENV)/bin/alignment-nlp analyze corpora/nl corpora/de corpora/zh corpora/da --out $(OUT) --force
+	$(VENV)/bin/alignment-nlp analyze corpora/nl corpora/de corpora/zh corpora/da --out $(OUT) --force \
+	  --report $(OUT)/report.html --qdpx $(OUT)/corpus.qdpx
 
 ## Run the whole test suite (offline; reads ../shared/seeds when present). The HTML report is
 ## tested in Debian's headless Chromium, installed here when missing (root, as on CI).

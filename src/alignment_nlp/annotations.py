@@ -13,7 +13,7 @@ names the file, the line and the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,8 @@ from .langid import detect_language
 from .languages import normalize_lang
 
 __all__ = ["Annotation", "AnnotationError", "SPLITS", "load_annotations", "annotations_frame",
-           "read_passages", "parse_annotation",
+           "read_passages", "parse_annotation", "iter_jsonl", "read_id", "read_lang",
+           "read_themes",
            "write_annotations"]
 
 SPLITS = ("train", "dev", "test")
@@ -64,6 +65,83 @@ class Annotation:
         return self.themes == (BOILERPLATE,)
 
 
+def iter_jsonl(path: str | Path, what: str = "a JSON-lines file") -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for every non-blank line of a JSON-lines file.
+
+    Raises:
+        AnnotationError: the file is missing, a line is not valid JSON, or not a JSON object.
+    """
+    p = Path(path)
+    try:
+        handle = p.open(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AnnotationError(f"no such file; give {what}.", path=str(p)) from None
+    with handle:
+        for n, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise AnnotationError(f"not valid JSON ({exc.msg} at column {exc.colno}); each "
+                                      f"line must be one JSON object.", path=str(p), line=n
+                                      ) from None
+            if not isinstance(obj, dict):
+                raise AnnotationError(f"expected a JSON object; got {type(obj).__name__}.",
+                                      path=str(p), line=n)
+            yield n, obj
+
+
+def read_id(obj: dict, path: str, line: int) -> str:
+    """The ``id`` field as a non-empty string (integers accepted)."""
+    pid = obj.get("id")
+    if isinstance(pid, int) and not isinstance(pid, bool):
+        pid = str(pid)
+    if not isinstance(pid, str) or not pid.strip():
+        raise AnnotationError(f"expected a non-empty string id; got {pid!r}.", path=path,
+                              line=line, field="id")
+    return pid
+
+
+def read_lang(obj: dict, path: str, line: int) -> str | None:
+    """The ``lang`` field normalised (``"NL-be"`` -> ``"nl"``), or ``None`` when absent/empty."""
+    lang = obj.get("lang")
+    if lang is None or lang == "":
+        return None
+    if not isinstance(lang, str):
+        raise AnnotationError(f"expected a language code string; got {lang!r}.", path=path,
+                              line=line, field="lang")
+    try:
+        return normalize_lang(lang)
+    except UnknownLanguageError as exc:
+        raise AnnotationError(str(exc), path=path, line=line, field="lang") from None
+
+
+def read_themes(obj: dict, codebook: Codebook, path: str, line: int,
+                required: bool = True) -> tuple[str, ...]:
+    """The ``themes`` field validated against ``codebook``, in codebook order; a ``"boilerplate":
+    true`` field (``classify`` output) reads as ``("boilerplate",)``."""
+    themes_raw = obj.get("themes")
+    if themes_raw is None and not required:
+        themes_raw = []
+    if not isinstance(themes_raw, list) or not all(isinstance(t, str) for t in themes_raw):
+        raise AnnotationError(f"expected a list of theme ids, e.g. [\"budget\"] or []; got "
+                              f"{themes_raw!r}.", path=path, line=line, field="themes")
+    if obj.get("boilerplate") is True and BOILERPLATE not in themes_raw:
+        themes_raw = [BOILERPLATE]
+    valid = set(codebook.labels)
+    for t in themes_raw:
+        if t not in valid:
+            raise AnnotationError(f"unknown theme {t!r}; codebook {codebook.id!r} has: "
+                                  f"{', '.join(codebook.labels)}.", path=path, line=line,
+                                  field="themes")
+    if BOILERPLATE in themes_raw and len(set(themes_raw)) > 1:
+        raise AnnotationError(f"'boilerplate' stands alone; got {themes_raw!r}. Drop the themes "
+                              f"or the boilerplate label.", path=path, line=line, field="themes")
+    order = {t: i for i, t in enumerate(codebook.labels)}
+    return tuple(sorted(set(themes_raw), key=order.__getitem__))
+
+
 def _opt_str(obj: dict, key: str, path: str, line: int) -> str | None:
     value = obj.get(key)
     if value is None:
@@ -79,44 +157,13 @@ def parse_annotation(obj: object, codebook: Codebook, *, path: str = "<data>", l
     if not isinstance(obj, dict):
         raise AnnotationError(f"expected a JSON object; got {type(obj).__name__}.",
                               path=path, line=line)
-    pid = obj.get("id")
-    if isinstance(pid, int) and not isinstance(pid, bool):
-        pid = str(pid)
-    if not isinstance(pid, str) or not pid.strip():
-        raise AnnotationError(f"expected a non-empty string id; got {pid!r}.", path=path,
-                              line=line, field="id")
+    pid = read_id(obj, path, line)
     text = obj.get("text")
     if not isinstance(text, str):
         raise AnnotationError(f"expected the passage text as a string; got {text!r}.",
                               path=path, line=line, field="text")
-    themes_raw = obj.get("themes")
-    if themes_raw is None and not require_themes:
-        themes_raw = []
-    if not isinstance(themes_raw, list) or not all(isinstance(t, str) for t in themes_raw):
-        raise AnnotationError(f"expected a list of theme ids, e.g. [\"budget\"] or []; got "
-                              f"{themes_raw!r}.", path=path, line=line, field="themes")
-    valid = set(codebook.labels)
-    for t in themes_raw:
-        if t not in valid:
-            raise AnnotationError(f"unknown theme {t!r}; codebook {codebook.id!r} has: "
-                                  f"{', '.join(codebook.labels)}.", path=path, line=line,
-                                  field="themes")
-    if BOILERPLATE in themes_raw and len(set(themes_raw)) > 1:
-        raise AnnotationError(f"'boilerplate' stands alone; got {themes_raw!r}. Drop the themes "
-                              f"or the boilerplate label.", path=path, line=line, field="themes")
-    order = {t: i for i, t in enumerate(codebook.labels)}
-    themes = tuple(sorted(set(themes_raw), key=order.__getitem__))
-    lang_raw = obj.get("lang")
-    if lang_raw is None or lang_raw == "":
-        lang = detect_language(text).lang
-    elif isinstance(lang_raw, str):
-        try:
-            lang = normalize_lang(lang_raw)
-        except UnknownLanguageError as exc:
-            raise AnnotationError(str(exc), path=path, line=line, field="lang") from None
-    else:
-        raise AnnotationError(f"expected a language code string; got {lang_raw!r}.",
-                              path=path, line=line, field="lang")
+    themes = read_themes(obj, codebook, path, line, required=require_themes)
+    lang = read_lang(obj, path, line) or detect_language(text).lang
     split = _opt_str(obj, "split", path, line)
     if split is not None and split not in SPLITS:
         raise AnnotationError(f"expected one of {', '.join(SPLITS)}; got {split!r}.", path=path,
@@ -153,31 +200,17 @@ def load_annotations(paths: str | Path | Sequence[str | Path], codebook: Codeboo
     out: list[Annotation] = []
     seen: dict[str, tuple[str, int]] = {}
     for f in files:
-        try:
-            handle = f.open(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise AnnotationError("no such file; give a JSON-lines annotation file.",
-                                  path=str(f)) from None
-        with handle:
-            for n, raw in enumerate(handle, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    obj = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise AnnotationError(f"not valid JSON ({exc.msg} at column {exc.colno}); "
-                                          f"each line must be one JSON object.",
-                                          path=str(f), line=n) from None
-                ann = parse_annotation(obj, codebook, path=str(f), line=n,
-                                       require_themes=require_themes)
-                if ann.id in seen:
-                    first = seen[ann.id]
-                    raise AnnotationError(f"duplicate id {ann.id!r} (first at {first[0]} line "
-                                          f"{first[1]}); ids must be unique.", path=str(f),
-                                          line=n, field="id")
-                seen[ann.id] = (str(f), n)
-                if keep is None or ann.split in keep:
-                    out.append(ann)
+        for n, obj in iter_jsonl(f, "a JSON-lines annotation file"):
+            ann = parse_annotation(obj, codebook, path=str(f), line=n,
+                                   require_themes=require_themes)
+            if ann.id in seen:
+                first = seen[ann.id]
+                raise AnnotationError(f"duplicate id {ann.id!r} (first at {first[0]} line "
+                                      f"{first[1]}); ids must be unique.", path=str(f),
+                                      line=n, field="id")
+            seen[ann.id] = (str(f), n)
+            if keep is None or ann.split in keep:
+                out.append(ann)
     return out
 
 
@@ -206,44 +239,15 @@ def read_passages(path: str | Path) -> list[dict[str, str | None]]:
     is used when present; other fields are ignored. Errors name the file, line and field."""
     out: list[dict[str, str | None]] = []
     seen: dict[str, int] = {}
-    p = Path(path)
-    try:
-        handle = p.open(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AnnotationError("no such file; give a JSON-lines file of {\"id\", \"text\"} objects.",
-                              path=str(p)) from None
-    with handle:
-        for n, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise AnnotationError(f"not valid JSON ({exc.msg} at column {exc.colno}); each "
-                                      f"line must be one JSON object.", path=str(p), line=n
-                                      ) from None
-            if not isinstance(obj, dict):
-                raise AnnotationError(f"expected a JSON object; got {type(obj).__name__}.",
-                                      path=str(p), line=n)
-            pid = obj.get("id")
-            if isinstance(pid, int) and not isinstance(pid, bool):
-                pid = str(pid)
-            if not isinstance(pid, str) or not pid:
-                raise AnnotationError(f"expected a non-empty string id; got {pid!r}.",
-                                      path=str(p), line=n, field="id")
-            if pid in seen:
-                raise AnnotationError(f"duplicate id {pid!r} (first on line {seen[pid]}).",
-                                      path=str(p), line=n, field="id")
-            seen[pid] = n
-            text = obj.get("text")
-            if not isinstance(text, str):
-                raise AnnotationError(f"expected the passage text as a string; got {text!r}.",
-                                      path=str(p), line=n, field="text")
-            lang = obj.get("lang")
-            if lang is not None:
-                try:
-                    lang = normalize_lang(str(lang))
-                except UnknownLanguageError as exc:
-                    raise AnnotationError(str(exc), path=str(p), line=n, field="lang") from None
-            out.append({"id": pid, "text": text, "lang": lang})
+    for n, obj in iter_jsonl(path, 'a JSON-lines file of {"id", "text"} objects'):
+        pid = read_id(obj, str(path), n)
+        if pid in seen:
+            raise AnnotationError(f"duplicate id {pid!r} (first on line {seen[pid]}).",
+                                  path=str(path), line=n, field="id")
+        seen[pid] = n
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise AnnotationError(f"expected the passage text as a string; got {text!r}.",
+                                  path=str(path), line=n, field="text")
+        out.append({"id": pid, "text": text, "lang": read_lang(obj, str(path), n)})
     return out

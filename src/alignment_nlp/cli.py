@@ -81,9 +81,9 @@ def _cmd_detect_language(args: argparse.Namespace) -> int:
 
 
 def _load_model(path: str | None):  # noqa: ANN202
-    from .classify import default_model, load_model
+    from .classify import get_model
 
-    return load_model(path) if path else default_model()
+    return get_model(path)
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
@@ -115,7 +115,13 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def _cmd_train(args: argparse.Namespace) -> int:
     from .training import train
 
-    params = json.loads(args.params) if args.params else None
+    try:
+        params = json.loads(args.params) if args.params else None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--params is not valid JSON ({exc.msg} at column {exc.colno}); give an "
+                         f"object such as '{{\"C\": 2.0}}'.") from None
+    if params is not None and not isinstance(params, dict):
+        raise ValueError(f"--params must be a JSON object; got {args.params!r}.")
     model = train(args.data, codebook=args.codebook, classifier=args.classifier, params=params,
                   splits=args.split or None, out=args.out)
     if not args.quiet:

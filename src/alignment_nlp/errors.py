@@ -15,6 +15,7 @@ __all__ = [
     "CorruptFileError",
     "OutputExistsError",
     "UnknownLanguageError",
+    "RegistryError",
 ]
 
 
@@ -68,3 +69,11 @@ class OutputExistsError(AlignmentError, FileExistsError):
 
 class UnknownLanguageError(AlignmentError, LookupError):
     """A language code that alignment-nlp has no profile for."""
+
+
+class RegistryError(AlignmentError, KeyError):
+    """A name that no registry (classifiers, embedding backends) knows; the message lists the
+    known names."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""

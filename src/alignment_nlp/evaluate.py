@@ -196,46 +196,18 @@ def load_codings(path: str | Any, codebook: Any = None) -> tuple[dict[str, tuple
     Raises:
         AnnotationError: naming the file, line and field of a bad line.
     """
-    import json
-    from pathlib import Path
-
-    from .annotations import AnnotationError
+    from .annotations import AnnotationError, iter_jsonl, read_id, read_lang, read_themes
     from .codebook import default_codebook
 
     cb = codebook or default_codebook()
-    valid = set(cb.labels)
     labels: dict[str, tuple[str, ...]] = {}
     langs: dict[str, str] = {}
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise AnnotationError("no such file; give a JSON-lines coding file.", path=str(p)) from None
-    for n, raw in enumerate(lines, 1):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise AnnotationError(f"not valid JSON ({exc.msg}).", path=str(p), line=n) from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("id"), (str, int)):
-            raise AnnotationError("expected an object with an 'id'.", path=str(p), line=n,
-                                  field="id")
-        themes = obj.get("themes")
-        if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
-            raise AnnotationError(f"expected a list of theme ids; got {themes!r}.", path=str(p),
-                                  line=n, field="themes")
-        if obj.get("boilerplate") is True and BOILERPLATE not in themes:
-            themes = [BOILERPLATE]
-        unknown = [t for t in themes if t not in valid]
-        if unknown:
-            raise AnnotationError(f"unknown theme {unknown[0]!r}; known: {', '.join(cb.labels)}.",
-                                  path=str(p), line=n, field="themes")
-        pid = str(obj["id"])
+    for n, obj in iter_jsonl(path, "a JSON-lines coding file"):
+        pid = read_id(obj, str(path), n)
         if pid in labels:
-            raise AnnotationError(f"duplicate id {pid!r}.", path=str(p), line=n, field="id")
-        labels[pid] = tuple(themes)
-        langs[pid] = str(obj.get("lang") or "")
+            raise AnnotationError(f"duplicate id {pid!r}.", path=str(path), line=n, field="id")
+        labels[pid] = read_themes(obj, cb, str(path), n)
+        langs[pid] = read_lang(obj, str(path), n) or ""
     return labels, langs
 
 

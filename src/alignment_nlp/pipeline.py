@@ -264,6 +264,10 @@ def analyze(
         paths = [paths]
     files = iter_input_files(paths)
     options = options or AnalysisOptions()
+    if options.themes and model is None:  # a bad --model fails before the work, not after it
+        from .classify import get_model
+
+        model = get_model(options.model)
     seen_ids: Counter[str] = Counter()
     results: list[FileResult] = []
     disable = None if show_progress is None else not show_progress
@@ -278,10 +282,8 @@ def analyze(
     passages = to_frame("passages", (p for r in results for p in r.passages))
     codings = empty_frame("codings")
     if options.themes and len(passages):
-        from .classify import code_passages, default_model, load_model
+        from .classify import code_passages
 
-        if model is None:
-            model = load_model(options.model) if options.model else default_model()
         name = str(getattr(model, "source_", "") or type(model).__name__)
         themes, coding_rows = code_passages(model, passages, model_name=name)
         passages["themes"] = pd.Series(themes, dtype="string")
@@ -311,10 +313,9 @@ class Pipeline:
     def model(self) -> Any:
         """The theme model (loaded on first use from ``options.model`` or the default)."""
         if self._model is None:
-            from .classify import default_model, load_model
+            from .classify import get_model
 
-            self._model = (load_model(self.options.model) if self.options.model
-                           else default_model())
+            self._model = get_model(self.options.model)
         return self._model
 
     def analyze(self, paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,

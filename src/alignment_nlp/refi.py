@@ -44,6 +44,7 @@ from . import __version__
 from .codebook import BOILERPLATE, Codebook, Theme, default_codebook, load_codebook
 from .errors import InputError
 from .output import atomic_write, load_results
+from .schema import is_missing
 
 __all__ = [
     "CODEBOOK_NS",
@@ -108,15 +109,9 @@ def _clean(text: object) -> str:
 
 def _s(value: Any) -> str | None:
     """A table cell as a string, or ``None`` for null / NaN / empty."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value)
-    return text if text != "" else None
+    if isinstance(value, str):
+        return value or None
+    return None if is_missing(value) else str(value)
 
 
 def _flag(value: Any) -> bool:

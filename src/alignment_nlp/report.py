@@ -34,6 +34,7 @@ from .codebook import BOILERPLATE, Codebook, default_codebook, load_codebook
 from .errors import InputError
 from .output import atomic_write, load_results
 from .pipeline import AnalysisResult
+from .schema import is_missing
 
 __all__ = ["load_results", "report_data", "render_report", "write_report"]
 
@@ -68,15 +69,8 @@ def _resolve_codebook(codebook: Codebook | str | os.PathLike[str] | None,
 
 def _na(value: Any) -> Any:
     """``None`` for pandas/numpy missing values, plain Python values otherwise."""
-    if value is None:
+    if value is None or (not isinstance(value, str) and is_missing(value)):
         return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     if hasattr(value, "item"):
         return value.item()
     return value

@@ -7,7 +7,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Column", "TABLES", "to_frame", "empty_frame"]
+__all__ = ["Column", "TABLES", "to_frame", "empty_frame", "is_missing"]
+
+
+def is_missing(value: Any) -> bool:
+    """A table cell with no value: ``None``, NaN, ``pd.NA``/``NaT`` or a blank string."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a sequence is a value, not a missing one
+        return False
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("n_sentences", "Int64", "Sentences (spaCy sentencizer for the passage language)."),
         Column("n_tokens", "Int64", "Words (spaCy tokens without punctuation; jieba words for Chinese)."),
         Column("meta", "string", "JSON object of reader metadata (table row fields, page number, cue end time), or empty."),
-        Column("themes", "string", "Theme ids the model coded, ';'-separated; empty for none; null for chrome and when coding was off."),
+        Column("themes", "string", "Theme ids the model coded, ';'-separated; empty for none; null for chrome (flagged here, or judged by the model: then codings has a 'boilerplate' row) and when coding was off."),
     ),
     "sentences": (
         Column("doc_id", "string", "Document id."),

@@ -20,6 +20,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .languages import PROFILES
+
 __all__ = ["ThemeComponent", "make_theme_component", "SPANS_KEY"]
 
 SPANS_KEY = "alignment_themes"
@@ -35,15 +37,18 @@ class ThemeComponent:
         from .classify import default_model, load_model
 
         self.name = name
-        self.lang = nlp.lang if nlp.lang in ("nl", "de", "da", "zh") else None
+        profile = PROFILES.get(nlp.lang)
+        self.lang = profile.code if profile is not None and profile.target else None
         self.model = load_model(model) if model else default_model()
 
     def predict(self, docs: Iterable[Doc]) -> list[Any]:
+        """Theme predictions for ``docs`` (the docs are not changed)."""
         docs = list(docs)
         items = [{"id": str(i), "text": d.text, "lang": self.lang} for i, d in enumerate(docs)]
         return self.model.classify(items) if items else []
 
     def set_annotations(self, docs: Iterable[Doc], predictions: list[Any]) -> None:
+        """Write ``predictions`` to ``doc.cats``, ``doc._.alignment_themes`` and the spans."""
         for doc, pred in zip(docs, predictions, strict=True):
             doc.cats = dict(pred.scores)
             doc._.alignment_themes = pred.themes
@@ -61,6 +66,7 @@ class ThemeComponent:
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Code a stream of docs in batches."""
         batch: list[Doc] = []
         for doc in stream:
             batch.append(doc)

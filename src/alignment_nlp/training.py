@@ -11,7 +11,7 @@ from typing import Any
 
 from . import __version__
 from .annotations import Annotation, load_annotations
-from .classify import ThemeClassifier, default_model, load_model, make_classifier, save_model
+from .classify import ThemeClassifier, get_model, make_classifier, save_model
 from .codebook import Codebook, load_codebook
 from .evaluate import Evaluation, evaluate_model
 
@@ -30,9 +30,25 @@ def _as_list(paths: PathLike | Sequence[PathLike]) -> list[PathLike]:
     return [paths] if isinstance(paths, (str, Path)) else list(paths)
 
 
+def _splits(splits: str | Iterable[str] | None) -> frozenset[str] | None:
+    if splits is None:
+        return None
+    return frozenset([splits] if isinstance(splits, str) else splits)
+
+
+def _annotations(data: Any, codebook: Codebook, splits: frozenset[str] | None
+                 ) -> tuple[list[Annotation], list[str]]:
+    """Annotations from files or from already loaded ones, filtered to ``splits``."""
+    if not isinstance(data, (str, Path)) and data and all(isinstance(a, Annotation)
+                                                         for a in data):
+        return [a for a in data if splits is None or a.split in splits], ["<annotations>"]
+    files = _as_list(data)
+    return load_annotations(files, codebook, split=splits), [str(f) for f in files]
+
+
 def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
           codebook: Codebook | PathLike | None = None, classifier: str = DEFAULT_CLASSIFIER,
-          params: Mapping[str, Any] | None = None, splits: Iterable[str] | None = None,
+          params: Mapping[str, Any] | None = None, splits: str | Iterable[str] | None = None,
           out: PathLike | None = None) -> ThemeClassifier:
     """Fit a theme classifier on annotated passages and optionally save it.
 
@@ -47,13 +63,8 @@ def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
         out: folder to save the model to (without pickle).
     """
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    if data and all(isinstance(a, Annotation) for a in data):  # type: ignore[union-attr]
-        annotations = [a for a in data if splits is None or a.split in set(splits)]  # type: ignore[union-attr]
-        sources = ["<annotations>"]
-    else:
-        files = _as_list(data)  # type: ignore[arg-type]
-        annotations = load_annotations(files, cb, split=splits)
-        sources = [str(f) for f in files]
+    splits = _splits(splits)
+    annotations, sources = _annotations(data, cb, splits)
     if not annotations:
         raise ValueError(f"no annotated passages to train on in {', '.join(sources)}"
                          + (f" for splits {sorted(splits)}" if splits else "") + ".")
@@ -75,23 +86,14 @@ def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
 
 def evaluate(gold: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
              model: ThemeClassifier | PathLike | None = None,
-             splits: Iterable[str] | None = None) -> Evaluation:
+             splits: str | Iterable[str] | None = None) -> Evaluation:
     """Compare a model's coding with gold annotations (per-label P/R/F1, alpha, kappa; per language).
 
     ``model`` is a fitted classifier, a model folder, or ``None`` for the default model. The gold
     labels are validated against the model's codebook.
     """
-    if model is None:
-        fitted = default_model()
-    elif isinstance(model, ThemeClassifier):
-        fitted = model
-    else:
-        fitted = load_model(model)
-    cb = fitted._codebook()
-    if gold and all(isinstance(a, Annotation) for a in gold):  # type: ignore[union-attr]
-        annotations = [a for a in gold if splits is None or a.split in set(splits)]  # type: ignore[union-attr]
-    else:
-        annotations = load_annotations(_as_list(gold), cb, split=splits)  # type: ignore[arg-type]
+    fitted = model if isinstance(model, ThemeClassifier) else get_model(model)
+    annotations, _ = _annotations(gold, fitted._codebook(), _splits(splits))
     if not annotations:
         raise ValueError("no gold passages to evaluate on.")
     return evaluate_model(fitted, annotations)

@@ -47,6 +47,7 @@ __all__ = [
     "code_passages",
     "load_model",
     "default_model",
+    "get_model",
     "default_model_path",
     "get_backend",
     "register_backend",
@@ -67,6 +68,11 @@ def default_model_path() -> Path:
             return candidate
     raise ModelError("the default model is not installed (models/default/model.json not found); "
                      "train one with `alignment-nlp train` and pass --model DIR.")
+
+
+def get_model(path: str | Path | None = None) -> ThemeClassifier:
+    """The model in the folder ``path``, or the default model when ``path`` is ``None``."""
+    return load_model(path) if path else default_model()
 
 
 def default_model() -> ThemeClassifier:

@@ -17,8 +17,9 @@ def code_passages(model: ThemeClassifier, passages: pd.DataFrame, *, model_name:
     """Code every passage that is not page chrome.
 
     Returns the ``themes`` column for the passages table (``;``-joined theme ids, ``""`` for none,
-    ``None`` for chrome, which is never coded) and the rows of the long ``codings`` table: one row
-    per passage and predicted theme with its score and evidence (JSON).
+    ``None`` for chrome, which is never coded, and for passages the model judges to be chrome) and
+    the rows of the long ``codings`` table: one row per passage and predicted theme with its score
+    and evidence (JSON); a passage the model judges to be chrome has one ``boilerplate`` row.
     """
     themes: list[str | None] = [None] * len(passages)
     codings: list[dict[str, Any]] = []
@@ -30,7 +31,7 @@ def code_passages(model: ThemeClassifier, passages: pd.DataFrame, *, model_name:
     for start in range(0, len(todo), batch_size):
         part = frame.iloc[start:start + batch_size]
         for row_pos, pred in zip(todo[start:start + batch_size], model.classify(part), strict=True):
-            themes[row_pos] = ";".join(pred.themes)
+            themes[row_pos] = None if pred.boilerplate else ";".join(pred.themes)
             doc_id = passages.iloc[row_pos]["doc_id"]
             labels = ((("boilerplate",) if pred.boilerplate else ()) + pred.themes)
             for theme in labels:

@@ -23,7 +23,10 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from ..codebook import BOILERPLATE, Codebook, default_codebook, load_codebook
+from ..errors import UnknownLanguageError
 from ..langid import get_detector
+from ..languages import normalize_lang
+from ..schema import is_missing
 
 __all__ = ["ThemeClassifier", "ThemePrediction", "as_inputs", "label_matrix", "tune_thresholds"]
 
@@ -86,13 +89,24 @@ def as_inputs(X: Any) -> Inputs:
             else:
                 raise ValueError(f"cannot read a passage from {type(item).__name__} {item!r}; "
                                  f"give texts, dicts with 'text', or a DataFrame.")
-    missing = [i for i, lang in enumerate(langs) if not lang or lang != lang]  # None or NaN
+    langs = [_clean_lang(lang, i) for i, lang in enumerate(langs)]
+    missing = [i for i, lang in enumerate(langs) if lang is None]
     if missing:
         found = _detect([texts[i] for i in missing])
         for i, lang in zip(missing, found, strict=True):
             langs[i] = lang
-    return Inputs(texts, [str(x) for x in langs], ids,
-                  [g if isinstance(g, str) else None for g in groups])
+    return Inputs(texts, [str(x) for x in langs], [None if is_missing(i) else str(i) for i in ids],
+                  [None if is_missing(g) else str(g) for g in groups])
+
+
+def _clean_lang(value: Any, row: int) -> str | None:
+    """A normalised language code, or ``None`` when the passage gives none (to be detected)."""
+    if is_missing(value):
+        return None
+    try:
+        return normalize_lang(str(value))
+    except UnknownLanguageError as exc:
+        raise ValueError(f"passage {row}: {exc}") from None
 
 
 def label_matrix(y: Any, labels: Sequence[str]) -> np.ndarray:
@@ -210,7 +224,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             return default_codebook()
         if isinstance(cb, Codebook):
             return cb
-        return load_codebook(cb)
+        cache = self.__dict__.get("_codebook_cache")
+        if cache is None or cache[0] != cb:  # a path: parse once per value of the parameter
+            cache = (cb, load_codebook(cb))
+            self.__dict__["_codebook_cache"] = cache
+        return cache[1]
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -243,24 +261,28 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(self.labels)
         self._fit_scores(inputs, Y)
         if self.threshold == "tune" and len(inputs) >= 10 * self.cv:
-            oof = self.out_of_fold_scores(inputs, Y)
-            self.thresholds_ = tune_thresholds(oof, Y)
+            self.thresholds_ = tune_thresholds(self._tuning_scores(inputs, Y), Y)
         else:
             t = 0.5 if self.threshold == "tune" else float(self.threshold)
             self.thresholds_ = np.full(len(self.labels), t)
         return self
 
+    def _tuning_scores(self, inputs: Inputs, Y: np.ndarray) -> np.ndarray:
+        """Scores the thresholds are tuned on (out of fold; the ensemble reuses its own)."""
+        return self.out_of_fold_scores(inputs, Y)
+
+    def _folds(self, inputs: Inputs) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``cv`` folds grouped by document (by passage when there are too few documents)."""
+        groups = [g if g is not None else f"__row{i}" for i, g in enumerate(inputs.groups)]
+        if len(set(groups)) >= self.cv:
+            return list(GroupKFold(n_splits=self.cv).split(np.zeros(len(inputs)), groups=groups))
+        return list(KFold(n_splits=self.cv).split(np.zeros(len(inputs))))
+
     def out_of_fold_scores(self, X: Any, Y: np.ndarray) -> np.ndarray:
         """Scores of each passage from a copy fitted without its fold (grouped by document)."""
         inputs = as_inputs(X)
         scores = np.zeros(Y.shape, dtype=np.float64)
-        groups = [g if g is not None else f"__row{i}" for i, g in enumerate(inputs.groups)]
-        n_groups = len(set(groups))
-        if n_groups >= self.cv:
-            splits = GroupKFold(n_splits=self.cv).split(np.zeros(len(inputs)), groups=groups)
-        else:
-            splits = KFold(n_splits=self.cv).split(np.zeros(len(inputs)))
-        for train_idx, test_idx in splits:
+        for train_idx, test_idx in self._folds(inputs):
             part = clone(self).set_params(threshold=0.5)
             part.classes_ = np.array(self.labels)
             part._fit_scores(inputs.subset(train_idx), Y[train_idx])

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..codebook import Codebook, load_codebook
-from ..errors import InputError
+from ..errors import InputError, RegistryError
 from ..output import atomic_write
 from ._base import ThemeClassifier
 from ._registry import get_classifier_class
@@ -38,7 +38,12 @@ def _json_params(model: ThemeClassifier) -> dict[str, Any]:
             continue
         if isinstance(value, tuple):
             value = list(value)
-        json.dumps(value)  # raises TypeError for a parameter that is not plain data
+        try:
+            json.dumps(value)
+        except TypeError:
+            raise ValueError(f"the parameter {key!r} of {type(model).__name__} ({value!r}) is not "
+                             f"plain JSON data, so the model cannot be saved without pickle."
+                             ) from None
         params[key] = value
     return params
 
@@ -68,6 +73,9 @@ def member_from_state(cfg: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
 def save_model(model: ThemeClassifier, path: str | Path,
                metadata: Mapping[str, Any] | None = None) -> Path:
     """Write a fitted classifier to the folder ``path`` (created; files replaced atomically)."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(model)
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     cfg, arrays = member_state(model)
@@ -75,16 +83,16 @@ def save_model(model: ThemeClassifier, path: str | Path,
     doc = {"format": FORMAT, "format_version": FORMAT_VERSION, **cfg,
            "labels": list(codebook.labels), "codebook": "codebook.yaml",
            "metadata": dict(metadata or {})}
-    texts = {"model.json": json.dumps(doc, ensure_ascii=False, indent=1),
-             "codebook.yaml": _codebook_yaml(codebook)}
-    for name, text in texts.items():
-        atomic_write(folder / name, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
-
     def write_arrays(tmp: str) -> None:
         with open(tmp, "wb") as fh:  # a handle, so numpy adds no ".npz" to the temporary name
             np.savez_compressed(fh, **arrays)
 
+    # model.json last: a folder with a model.json is complete
     atomic_write(folder / "arrays.npz", write_arrays)
+    texts = {"codebook.yaml": _codebook_yaml(codebook),
+             "model.json": json.dumps(doc, ensure_ascii=False, indent=1)}
+    for name, text in texts.items():
+        atomic_write(folder / name, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
     return folder
 
 
@@ -135,8 +143,14 @@ def load_model(path: str | Path) -> ThemeClassifier:
                          path=str(meta_path), field="labels")
     try:
         model = member_from_state(doc, arrays, codebook)
+    except RegistryError as exc:
+        raise ModelError(str(exc), path=str(meta_path), field="type") from None
     except KeyError as exc:
-        raise ModelError(f"the model is incomplete: {exc}.", path=str(folder)) from None
+        raise ModelError(f"the model is incomplete: {exc} is missing from model.json or "
+                         f"arrays.npz.", path=str(folder)) from None
+    except TypeError as exc:
+        raise ModelError(f"the model's parameters do not fit its type ({exc}).",
+                         path=str(meta_path), field="params") from None
     model.metadata_ = doc.get("metadata", {})
     model.source_ = str(folder)
     return model

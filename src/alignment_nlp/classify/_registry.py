@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ..errors import RegistryError
+
 __all__ = ["register_classifier", "make_classifier", "get_classifier_class", "registered_classifiers"]
 
 _REGISTRY: dict[str, type] = {}
@@ -30,13 +32,19 @@ def get_classifier_class(name: str) -> type:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise KeyError(f"No classifier named {name!r}. Known classifiers: "
-                       f"{', '.join(sorted(_REGISTRY))}.") from None
+        raise RegistryError(f"No classifier named {name!r}. Known classifiers: "
+                            f"{', '.join(sorted(_REGISTRY))}.") from None
 
 
 def make_classifier(name: str, **params: Any) -> Any:
     """A new, unfitted classifier of the registered ``name`` with ``params``."""
-    return get_classifier_class(name)(**params)
+    cls = get_classifier_class(name)
+    valid = sorted(cls().get_params(deep=False))
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a parameter of {cls.__name__}; valid parameters: "
+                         f"{', '.join(valid)}.")
+    return cls(**params)
 
 
 def registered_classifiers() -> tuple[str, ...]:

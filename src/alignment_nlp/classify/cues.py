@@ -50,15 +50,16 @@ class CueTermClassifier(ThemeClassifier):
     # Matchers are derived data (rebuilt from the codebook), cached per instance and language.
     def _matcher(self, lang: str) -> dict[str, list[tuple[tuple[str, ...], int, str]]]:
         cache = self.__dict__.setdefault("_matchers", {})
-        if lang not in cache:
+        key = (lang, id(self._codebook()))
+        if key not in cache:
             by_first: dict[str, list[tuple[tuple[str, ...], int, str]]] = defaultdict(list)
             for j, theme in enumerate(self._codebook().themes):
                 for cue in theme.cues.get(lang, ()):
                     seq = lemma_sequence(cue, lang)
                     if seq:
                         by_first[seq[0]].append((seq, j, cue))
-            cache[lang] = dict(by_first)
-        return cache[lang]
+            cache[key] = dict(by_first)
+        return cache[key]
 
     def _matches(self, text: str, lang: str) -> list[tuple[int, str, int, int]]:
         """(theme column, cue, start, end) for every cue occurrence in ``text``."""
@@ -74,24 +75,30 @@ class CueTermClassifier(ThemeClassifier):
                 if tuple(x.lemma for x in words[i:i + len(seq)]) == seq:
                     found.append((j, cue, w.start, words[i + len(seq) - 1].end))
         if compounds:
+            # a word already matched exactly for a theme does not count again for that theme
+            exact = {(j, start, end) for j, _, start, end in found}
             singles = self._compound_cues(lang)
             for w in words:
                 lemma = w.lemma
                 if len(lemma) <= self.compound_min_len:
                     continue
                 for cue_lemma, j, cue in singles:
+                    if (j, w.start, w.end) in exact:
+                        continue
                     if lemma != cue_lemma and (lemma.startswith(cue_lemma)
                                                or lemma.endswith(cue_lemma)):
                         found.append((j, cue, w.start, w.end))
+                        exact.add((j, w.start, w.end))
         return found
 
     def _compound_cues(self, lang: str) -> list[tuple[str, int, str]]:
         cache = self.__dict__.setdefault("_compound", {})
-        if lang not in cache:
-            cache[lang] = [(seq[0], j, cue) for entries in self._matcher(lang).values()
-                           for seq, j, cue in entries
-                           if len(seq) == 1 and len(seq[0]) >= self.compound_min_len]
-        return cache[lang]
+        key = (lang, id(self._codebook()), self.compound_min_len)
+        if key not in cache:
+            cache[key] = [(seq[0], j, cue) for entries in self._matcher(lang).values()
+                          for seq, j, cue in entries
+                          if len(seq) == 1 and len(seq[0]) >= self.compound_min_len]
+        return cache[key]
 
     def _check_params(self) -> None:
         super()._check_params()

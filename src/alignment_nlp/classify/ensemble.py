@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from ..codebook import Codebook
-from ._base import Inputs, ThemeClassifier, as_inputs, label_matrix
+from ._base import Inputs, ThemeClassifier
+from ._heads import apply_linear_heads, fit_linear_heads
 from ._registry import get_classifier_class, register_classifier
 
 __all__ = ["EnsembleThemeClassifier"]
@@ -73,21 +73,24 @@ class EnsembleThemeClassifier(ThemeClassifier):
             member.fit(inputs, Y)
             self.members_.append(member)
         stack = np.stack(oof, axis=2)  # (n, k, m)
-        k, m = Y.shape[1], len(self.members)
-        # stack_coef_[j] weighs the (label, member) scores that label j's model reads
-        self.stack_coef_ = np.zeros((k, k * m), dtype=np.float64)
-        self.stack_intercept_ = np.zeros(k, dtype=np.float64)
+        self.stack_coef_, self.stack_intercept_ = self._fit_stacker(stack, Y)
+        # thresholds are tuned on stacker scores that are out of fold too (same grouped folds)
+        self.oof_scores_ = np.zeros(Y.shape)
+        for train_idx, test_idx in self._folds(inputs):
+            coef, intercept = self._fit_stacker(stack[train_idx], Y[train_idx])
+            self.oof_scores_[test_idx] = self._combine(stack[test_idx], coef, intercept)
+
+    def _fit_stacker(self, stack: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n, k, m = stack.shape
+        flat = stack.reshape(n, -1)
+        coef = np.zeros((k, k * m), dtype=np.float64)
+        intercept = np.zeros(k, dtype=np.float64)
         for j in range(k):
-            y = Y[:, j]
-            if y.min() == y.max():
-                self.stack_intercept_[j] = 8.0 if y.max() else -8.0
-                continue
             cols = self._stack_columns(j, k, m)
-            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
-            lr.fit(stack.reshape(len(stack), -1)[:, cols], y)
-            self.stack_coef_[j, cols] = lr.coef_[0]
-            self.stack_intercept_[j] = lr.intercept_[0]
-        self._oof_scores = self._combine(stack)
+            c, b = fit_linear_heads(flat[:, cols], Y[:, [j]], self.C, solver="lbfgs")
+            coef[j, cols] = c[0]
+            intercept[j] = b[0]
+        return coef, intercept
 
     def _stack_columns(self, j: int, k: int, m: int) -> np.ndarray:
         """Columns of the flattened (label, member) score matrix that label j's model reads."""
@@ -95,17 +98,15 @@ class EnsembleThemeClassifier(ThemeClassifier):
             return np.arange(k * m)
         return np.arange(j * m, (j + 1) * m)
 
-    def _combine(self, stack: np.ndarray) -> np.ndarray:
-        flat = stack.reshape(len(stack), -1)
-        z = flat @ self.stack_coef_.T + self.stack_intercept_
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    def _combine(self, stack: np.ndarray, coef: np.ndarray | None = None,
+                 intercept: np.ndarray | None = None) -> np.ndarray:
+        coef = self.stack_coef_ if coef is None else coef
+        intercept = self.stack_intercept_ if intercept is None else intercept
+        return apply_linear_heads(stack.reshape(len(stack), -1), coef, intercept)
 
-    def out_of_fold_scores(self, X: Any, Y: np.ndarray) -> np.ndarray:
-        """Stacked out-of-fold member scores from the last fit (the members' folds)."""
-        cached = self.__dict__.get("_oof_scores")
-        if cached is not None and len(cached) == len(as_inputs(X)):
-            return cached
-        return super().out_of_fold_scores(X, label_matrix(Y, self.labels))
+    def _tuning_scores(self, inputs: Inputs, Y: np.ndarray) -> np.ndarray:
+        """The out-of-fold stacked scores computed in the last fit."""
+        return self.oof_scores_
 
     def _scores(self, inputs: Inputs) -> np.ndarray:
         stack = np.stack([m._scores(inputs) for m in self.members_], axis=2)

@@ -87,23 +87,20 @@ class LexicalThemeClassifier(ThemeClassifier):
             w = self.word_vectorizer_.fit_transform(words)
         c = self.char_vectorizer_.fit_transform(chars)
         self.coef_, self.intercept_ = fit_linear_heads(sp.hstack([w, c]).tocsr(), Y, self.C)
+        self._set_feature_names()
 
     def _scores(self, inputs: Inputs) -> np.ndarray:
         return apply_linear_heads(self._features(inputs), self.coef_, self.intercept_)
 
-    def _feature_names(self) -> np.ndarray:
-        cache = self.__dict__.get("_names")
-        if cache is None:
-            cache = np.concatenate([self.word_vectorizer_.get_feature_names_out(),
-                                    self.char_vectorizer_.get_feature_names_out()])
-            self.__dict__["_names"] = cache
-        return cache
+    def _set_feature_names(self) -> None:
+        self.feature_names_ = np.concatenate([self.word_vectorizer_.get_feature_names_out(),
+                                              self.char_vectorizer_.get_feature_names_out()])
 
     def _evidence(self, inputs: Inputs, chosen: list[list[int]], top: int = 5
                   ) -> list[dict[str, dict]]:
         labels = self.labels
         features = self._features(inputs)
-        names = self._feature_names()
+        names = self.feature_names_
         n_words = len(self.word_vectorizer_.vocabulary_)
         out = []
         for i, cols in enumerate(chosen):
@@ -138,3 +135,4 @@ class LexicalThemeClassifier(ThemeClassifier):
         self.char_vectorizer_.idf_ = arrays["char_idf"]
         self.coef_ = arrays["coef"]
         self.intercept_ = arrays["intercept"]
+        self._set_feature_names()
