@@ -579,3 +579,11 @@ def test_cli_round_trip(tmp_path, capsys):
     assert {a.coder for a in imported} == {"alignment-nlp"}
     assert main(["export-qdpx", str(out), "--out", str(out / "p.qdpx")]) == 2
     assert "output exists" in capsys.readouterr().err
+
+
+def test_coders_whose_names_differ_only_in_case_get_separate_files(tmp_path):
+    records = [{"id": "1", "text": "x", "lang": "nl", "themes": ["budget"], "coder": "Anna"},
+               {"id": "1", "text": "x", "lang": "nl", "themes": [], "coder": "anna"}]
+    written = write_imported(records, tmp_path / "t.jsonl")
+    assert len(set(written)) == 2
+    assert sorted(len(p.read_text(encoding="utf-8").splitlines()) for p in written) == [1, 1]

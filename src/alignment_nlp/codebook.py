@@ -13,8 +13,9 @@ the field, and what was expected::
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ from .languages import PROFILES
 
 __all__ = [
     "BOILERPLATE",
+    "codebook_for_run",
     "Codebook",
     "CodebookError",
     "Theme",
@@ -35,6 +37,8 @@ __all__ = [
     "load_codebook",
     "parse_codebook",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: The reserved label for page chrome. It stands alone: a boilerplate passage has no theme.
 BOILERPLATE = "boilerplate"
@@ -300,6 +304,22 @@ def default_codebook() -> Codebook:
         ref = resources.files("alignment_nlp") / "data" / "codebook.yaml"
         _DEFAULT = parse_codebook(ref.read_text(encoding="utf-8"), source=str(ref))
     return _DEFAULT
+
+
+def codebook_for_run(codebook: Codebook | str | Path | None, models: Iterable[str]) -> Codebook:
+    """The codebook to present a run with: the one given; else the ``codebook.yaml`` saved with the
+    model that coded the run (when exactly one model did and its file loads); else the default."""
+    if isinstance(codebook, Codebook):
+        return codebook
+    if codebook is not None:
+        return load_codebook(codebook)
+    names = sorted({m for m in models if isinstance(m, str) and m})
+    if len(names) == 1 and (Path(names[0]) / "codebook.yaml").is_file():
+        try:
+            return load_codebook(Path(names[0]) / "codebook.yaml")
+        except CodebookError as exc:  # a damaged model folder must not stop a report or export
+            logger.warning("%s; using the default codebook", exc)
+    return default_codebook()
 
 
 def _validate(data: Any, loc: _Located) -> Codebook:

@@ -32,6 +32,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,14 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 from . import __version__
-from .codebook import BOILERPLATE, Codebook, Theme, default_codebook, load_codebook
+from .codebook import (
+    BOILERPLATE,
+    Codebook,
+    Theme,
+    codebook_for_run,
+    default_codebook,
+    load_codebook,
+)
 from .errors import InputError
 from .output import atomic_write, load_results
 from .schema import is_missing
@@ -191,17 +199,8 @@ def _tables(result_or_dir: Any) -> _Tables:
 
 def _resolve_codebook(codebook: Codebook | str | os.PathLike[str] | None,
                       codings: pd.DataFrame) -> Codebook:
-    if isinstance(codebook, Codebook):
-        return codebook
-    if codebook is not None:
-        return load_codebook(codebook)
-    if len(codings) and "model" in codings.columns:
-        for model in sorted({m for m in map(_s, codings["model"]) if m}):
-            candidate = Path(model) / "codebook.yaml"
-            if candidate.is_file():
-                logger.info("using the codebook of model %s", model)
-                return load_codebook(candidate)
-    return default_codebook()
+    models = map(_s, codings["model"]) if len(codings) and "model" in codings.columns else []
+    return codebook_for_run(codebook, models)
 
 
 # --------------------------------------------------------------------------- export
@@ -297,9 +296,26 @@ def _build_project(tables: _Tables, codebook: Codebook, user_name: str, name: st
     _codes_xml(_sub(root, "CodeBook"), codebook)
     variables = {v: _guid("variable", v) for v, _ in _VARIABLES}
 
+    doc_ids = [str(d) for d in tables.documents["doc_id"]]
+    pids = [str(p) for p in tables.passages["passage_id"]]
+    for ids, table in ((doc_ids, "documents.doc_id"), (pids, "passages.passage_id")):
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
+        if dupes:
+            raise QdpxError(f"ids must be unique, but {dupes[:3]} appear more than once; QDA tools "
+                            f"reject projects with repeated GUIDs. Re-run alignment-nlp analyze.",
+                            path=tables.source, field=table)
     passages_by_doc: dict[str, list[dict[str, Any]]] = {}
     for row in tables.passages.to_dict("records"):
+        if is_missing(row.get("start")) or is_missing(row.get("end")):
+            raise QdpxError(f"passage {row.get('passage_id')!r} has no start/end offsets; they are "
+                            f"needed for its selection. Re-run alignment-nlp analyze.",
+                            path=tables.source, field="passages.start")
         passages_by_doc.setdefault(str(row["doc_id"]), []).append(row)
+    orphans = sorted(set(passages_by_doc) - set(doc_ids))
+    if orphans:
+        raise QdpxError(f"passages of documents that are not in the documents table: "
+                        f"{orphans[:3]}; export the whole results folder.", path=tables.source,
+                        field="passages.doc_id")
 
     sources_el = ET.Element("Sources")
     files: list[tuple[str, bytes]] = []
@@ -591,6 +607,7 @@ class _Selection:
     line: int | None
     name: str = ""  # the selection's name; many tools write the selected text there
     span: tuple[int, int] = (0, 0)  # start, end in the normalised text
+    inherited: bool = False  # the coding has no creatingUser of its own
 
 
 @dataclass
@@ -856,7 +873,8 @@ def _coding(coding: ET.Element, start: int, end: int, user: str | None, xml: _Xm
         raise QdpxError("<Coding> without <CodeRef targetGUID>; every coding must name its code.",
                         path=xml.name, line=xml.line(coding), field="CodeRef")
     who = coding.get("creatingUser") or user
-    return _Selection(start, end, _norm_guid(target), _norm_guid(who) if who else None, line)
+    return _Selection(start, end, _norm_guid(target), _norm_guid(who) if who else None, line,
+                      inherited=not coding.get("creatingUser"))
 
 
 # Hangul vowel/trailing jamo (ccc 0) compose with what precedes them under NFC.
@@ -1148,10 +1166,21 @@ def import_qdpx(path: str | os.PathLike[str], codebook: Codebook | str | os.Path
     used = {s.code for src in coded for s in src.selections}
     code_map = _map_codes(project, used, cb, mapping)
     order = {t: i for i, t in enumerate(cb.labels)}
+    machine = {g for g, name in project.users.items() if _norm_guid(_user_guid(name)) == g}
+    unattributed = 0
     for src in coded:
         for sel in src.selections:
             if sel.coder is None:
                 sel.coder = project.project_user
+                sel.inherited = True
+            # our exporter names the user on every coding it writes, so a coding that only
+            # inherits our user (from its selection, source or project) was added by someone else
+            if sel.inherited and sel.coder in machine:
+                sel.coder = None
+                unattributed += 1
+    if unattributed:
+        logger.warning("%s: %d codings name no user and sit on alignment-nlp's selections; they are "
+                       "kept apart as an unknown coder", path, unattributed)
     present = {s.coder for src in coded for s in src.selections}
     coder_order: list[str | None] = [g for g in project.users if g in present]
     coder_order += sorted(g for g in present if g is not None and g not in project.users)
@@ -1249,8 +1278,13 @@ def write_imported(records: Sequence[Mapping[str, Any]], out_path: str | os.Path
     if len(by_coder) <= 1:
         targets = {c: out for c in by_coder} or {"": out}
     else:
+        used: set[str] = set()
         for coder in by_coder:
             slug = re.sub(r"[^\w.-]+", "-", coder.lower(), flags=re.UNICODE).strip("-") or "coder"
+            base, n = slug, 2
+            while slug in used:  # "Anna" and "anna" must not overwrite each other's file
+                slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
             targets[coder] = out.with_name(f"{out.stem}.{slug}{out.suffix or '.jsonl'}")
     out.parent.mkdir(parents=True, exist_ok=True)
     for coder, target in targets.items():

@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .codebook import BOILERPLATE, Codebook, default_codebook, load_codebook
-from .errors import InputError
+from .codebook import BOILERPLATE, Codebook, codebook_for_run
 from .output import atomic_write, load_results
 from .pipeline import AnalysisResult
 from .schema import is_missing
@@ -51,17 +50,7 @@ _EXAMPLE_CHARS = 300
 def _resolve_codebook(codebook: Codebook | str | os.PathLike[str] | None,
                       result: AnalysisResult) -> Codebook:
     """The given codebook; else the one saved with the model that coded the run; else default."""
-    if isinstance(codebook, Codebook):
-        return codebook
-    if codebook is not None:
-        return load_codebook(codebook)
-    models = sorted({m for m in _column(result.codings, "model") if m})
-    if len(models) == 1 and (Path(models[0]) / "codebook.yaml").is_file():
-        try:
-            return load_codebook(Path(models[0]) / "codebook.yaml")
-        except InputError as exc:  # a damaged model folder must not stop the report
-            logger.warning("%s; using the default codebook", exc)
-    return default_codebook()
+    return codebook_for_run(codebook, _column(result.codings, "model"))
 
 
 # --------------------------------------------------------------------------- data

@@ -527,7 +527,7 @@
           cues.length ? h("div", null, "cues: " + cues.join(", ")) : null,
           c.features.length ? h("div", null, "strongest features: " + c.features.join(" · ")) : null,
           c.examples.length ? h("div", null, "nearest training passages:",
-            c.examples.map((x) => h("div", null, x[0] + " (" + x[1].toFixed(2) + "): ",
+            c.examples.map((x) => h("div", null, x[0] + " (" + (x[1] === null ? "–" : x[1].toFixed(2)) + "): ",
               h("q", { text: snippet(D.examples[x[0]] || "", 160) })))) : null);
         div.style.setProperty("--c", themeColor(c.theme));
         return div;
