@@ -79,7 +79,8 @@ _GUID_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/alignment-nlp/refi
 # 1980-01-01 is the earliest date a ZIP entry can carry; a fixed date keeps the bytes reproducible.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # A project member larger than this is refused (a guard against ZIP bombs).
-_MAX_MEMBER_BYTES = 512 * 1024 * 1024
+_MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one source text or project.qde, unpacked
+_MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024  # everything in the archive, unpacked
 # Characters XML 1.0 cannot carry; removed from names and descriptions (never from source text).
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _VARIABLES = (
@@ -639,11 +640,18 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         raise QdpxError("no such file; give a .qdpx project exported from a QDA tool.",
                         path=str(path))
     try:
-        return zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise QdpxError("not a ZIP archive, so not a .qdpx project. In your QDA tool choose "
                         "'Export > REFI-QDA project (.qdpx)'; a .qdc file holds only a codebook.",
                         path=str(path)) from None
+    total = sum(i.file_size for i in zf.infolist())
+    if total > _MAX_ARCHIVE_BYTES:
+        zf.close()
+        raise QdpxError(f"the archive unpacks to {total} bytes, more than the "
+                        f"{_MAX_ARCHIVE_BYTES} allowed; is it really a REFI-QDA project?",
+                        path=str(path))
+    return zf
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
