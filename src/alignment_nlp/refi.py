@@ -344,13 +344,13 @@ def _build_project(tables: _Tables, codebook: Codebook, user_name: str, name: st
                     f"passage {pid!r}: documents.text[{start}:{end}] is not the passage text, so "
                     f"its positions would point at the wrong text; re-run alignment-nlp analyze "
                     f"instead of editing the tables.", path=tables.source, field="passages.text")
-            sel_guid = _guid("selection", pid)
+            sel_guid = _guid("selection", user_name, pid)
             sel = _sub(src, "PlainTextSelection", {
                 "guid": sel_guid, "name": _clean(pid), "startPosition": str(start),
                 "endPosition": str(end), "creatingUser": user})
             _sub(sel, "Description", text=_selection_description(p, themes, theme_by_id, models))
             for theme in sorted(themes, key=order.__getitem__):
-                coding = _sub(sel, "Coding", {"guid": _guid("coding", pid, theme),
+                coding = _sub(sel, "Coding", {"guid": _guid("coding", user_name, pid, theme),
                                               "creatingUser": user})
                 _sub(coding, "CodeRef", {"targetGUID": code_guid(codebook, theme)})
             speaker = _s(p.get("speaker"))
@@ -609,6 +609,7 @@ class _Selection:
     name: str = ""  # the selection's name; many tools write the selected text there
     span: tuple[int, int] = (0, 0)  # start, end in the normalised text
     inherited: bool = False  # the coding has no creatingUser of its own
+    lang: str | None = None  # the passage language our exporter wrote into the description
 
 
 @dataclass
@@ -744,7 +745,12 @@ def _read_project(path: str | os.PathLike[str]) -> _Project:
 
         for cb in _children(root, "CodeBook"):
             for codes_el in _children(cb, "Codes"):
-                walk(codes_el, "")
+                try:
+                    walk(codes_el, "")
+                except RecursionError:
+                    raise QdpxError("the codes are nested too deeply to be a codebook; export the "
+                                    "project again.", path=xml.name,
+                                    line=xml.line(codes_el)) from None
         language_vars = {_norm_guid(v.get("guid", "")) for vs in _children(root, "Variables")
                          for v in _children(vs, "Variable")
                          if (v.get("name") or "").strip().lower() in {"language", "lang"}}
@@ -797,6 +803,7 @@ def _read_source(src_el: ET.Element, xml: _Xml, zf: zipfile.ZipFile, path: Path,
         for coding in _children(sel, "Coding"):
             found = _coding(coding, start, end, sel_user, xml, xml.line(sel))
             found.name = sel.get("name") or ""
+            found.lang = _exported_lang(_child(sel, "Description"))
             src.selections.append(found)
     for coding in _children(src_el, "Coding"):  # the whole source coded
         src.selections.append(_coding(coding, 0, -1, creator, xml, xml.line(coding)))
@@ -871,6 +878,18 @@ def _quotes(selected: str, name: str) -> bool:
         head = want.rstrip(".…")
         return len(head) >= 3 and got.startswith(head)
     return got == want or (len(want) >= 30 and got.startswith(want))
+
+
+_PASSAGE_LANG = re.compile(r"^Passage: ([a-z]{2,3})\b", re.MULTILINE)
+
+
+def _exported_lang(description: ET.Element | None) -> str | None:
+    """The passage language in a selection description that alignment-nlp wrote, else ``None``."""
+    text = description.text if description is not None else None
+    if not text or not text.startswith("Coded by alignment-nlp"):
+        return None
+    m = _PASSAGE_LANG.search(text)
+    return m.group(1) if m else None
 
 
 def _coding(coding: ET.Element, start: int, end: int, user: str | None, xml: _Xml,
@@ -1205,6 +1224,7 @@ def import_qdpx(path: str | os.PathLike[str], codebook: Codebook | str | os.Path
         for coder in coder_order:
             for src in coded:
                 spans: dict[tuple[int, int], set[str]] = {}
+                span_lang: dict[tuple[int, int], str] = {}
                 for sel in src.selections:
                     theme = code_map[sel.code]
                     if sel.coder != coder or theme is None:
@@ -1212,10 +1232,13 @@ def import_qdpx(path: str | os.PathLike[str], codebook: Codebook | str | os.Path
                     span = sel.span
                     if span[1] > span[0]:  # an empty selection codes nothing
                         spans.setdefault(span, set()).add(theme)
+                        if sel.lang:
+                            span_lang[span] = sel.lang
                 for (start, end), themes in sorted(spans.items()):
                     records.append({
                         "id": f"{doc_names[src.guid]}:{start}-{end}",
-                        "text": src.text[start:end], "lang": _lang(src.language),
+                        "text": src.text[start:end],
+                        "lang": _lang(span_lang.get((start, end)) or src.language),
                         "themes": sorted(themes, key=order.__getitem__),
                         "doc": doc_names[src.guid], "coder": names[coder]})
     else:
