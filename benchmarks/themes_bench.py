@@ -133,7 +133,7 @@ def cmd_curve(args) -> dict:  # noqa: ANN001
     print("| training passages (all languages) | dev micro-F1 | dev macro-F1 |")
     print("|---|---|---|")
     out = {}
-    for frac in (0.1, 0.2, 0.35, 0.5, 0.75, 1.0):
+    for frac in args.fractions:
         keep = set(docs[: max(1, round(frac * len(docs)))])
         part = [a for a in train if a.doc in keep]
         model = make_classifier(kind, **params).fit(part, [a.themes for a in part])
@@ -178,6 +178,9 @@ def main() -> None:
     parser.add_argument("--model", help="model folder for 'test' (default: models/default)")
     parser.add_argument("--classifier", default="ensemble: cues+lexical+embedding",
                         help="candidate for crosslingual/curve")
+    parser.add_argument("--fractions", type=float, nargs="+",
+                        default=[0.1, 0.2, 0.35, 0.5, 0.75, 1.0],
+                        help="shares of the training documents for 'curve'")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     if args.what == "speed":

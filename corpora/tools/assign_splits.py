@@ -6,6 +6,10 @@ one, in SHA-256 order of their ids, to the split whose theme counts lag furthest
 (60% train, 20% dev, 20% test), so every theme appears in dev and test of every language.
 
     python corpora/tools/assign_splits.py [--reset] corpora/annotations/{nl,de,zh,da}.jsonl
+    python corpora/tools/assign_splits.py --new train corpora/annotations/*.jsonl
+
+``--new SPLIT`` puts every document that has no split yet into SPLIT (used to grow the training
+data while dev and test stay exactly as they were, so their figures stay comparable).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ def _key(doc: str) -> str:
     return hashlib.sha256(doc.encode("utf-8")).hexdigest()
 
 
-def assign(rows: list[dict], reset: bool = False) -> None:
+def assign(rows: list[dict], reset: bool = False, new: str | None = None) -> None:
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_doc[row["doc"]].append(row)
@@ -40,6 +44,10 @@ def assign(rows: list[dict], reset: bool = False) -> None:
             counts[split].update(r["themes"] or ["<none>"])
     for doc in sorted(todo, key=_key):
         doc_rows = by_doc[doc]
+        if new is not None:
+            for r in doc_rows:
+                r["split"] = new
+            continue
         labels = Counter(t for r in doc_rows for t in (r["themes"] or ["<none>"]))
         total = {t: sum(counts[s][t] for s in SHARES) + n for t, n in labels.items()}
 
@@ -59,9 +67,13 @@ def assign(rows: list[dict], reset: bool = False) -> None:
 
 def main(argv: list[str]) -> None:
     reset = "--reset" in argv
-    for path in (Path(a) for a in argv if a != "--reset"):
+    new = argv[argv.index("--new") + 1] if "--new" in argv else None
+    if new is not None and new not in SHARES:
+        raise SystemExit(f"--new must be one of {', '.join(SHARES)}; got {new!r}")
+    skip = {"--reset", "--new", new}
+    for path in (Path(a) for a in argv if a not in skip):
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-        assign(rows, reset=reset)
+        assign(rows, reset=reset, new=new)
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                         encoding="utf-8")
         print(path.name, dict(sorted(Counter(r["split"] for r in rows).items())))
