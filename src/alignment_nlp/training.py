@@ -63,12 +63,12 @@ def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
         out: folder to save the model to (without pickle).
     """
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    model = make_classifier(classifier, codebook=cb, **dict(params or {}))  # bad names fail first
     splits = _splits(splits)
     annotations, sources = _annotations(data, cb, splits)
     if not annotations:
         raise ValueError(f"no annotated passages to train on in {', '.join(sources)}"
                          + (f" for splits {sorted(splits)}" if splits else "") + ".")
-    model = make_classifier(classifier, codebook=cb, **dict(params or {}))
     started = time.perf_counter()
     model.fit(annotations, [a.themes for a in annotations])
     seconds = time.perf_counter() - started
