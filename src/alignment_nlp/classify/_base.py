@@ -197,6 +197,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     #: registry name, set by :func:`~alignment_nlp.classify.register_classifier`.
     name: str = ""
+    #: parameters that must be numbers > 0 (checked by :meth:`_check_params`).
+    _positive_params: tuple[str, ...] = ()
     _needs_fit: bool = True
 
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
@@ -244,6 +246,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(self.cv, int) or isinstance(self.cv, bool) or self.cv < 2:
             raise ValueError(f"The 'cv' parameter of {type(self).__name__} must be an int >= 2. "
                              f"Got {self.cv!r} instead.")
+        for param in self._positive_params:
+            value = getattr(self, param)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"The {param!r} parameter of {type(self).__name__} must be a "
+                                 f"number > 0. Got {value!r} instead.")
 
     # ------------------------------------------------------------------ fit / predict
     def fit(self, X: Any, y: Any, groups: Sequence[str] | None = None) -> ThemeClassifier:

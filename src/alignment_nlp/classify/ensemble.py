@@ -35,6 +35,8 @@ class EnsembleThemeClassifier(ThemeClassifier):
             themes go together (silos with collaboration, budget with capacity).
     """
 
+    _positive_params = ("C",)
+
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3, members: Sequence[str] = ("cues", "lexical", "embedding"),
                  member_params: Mapping[str, Mapping[str, Any]] | None = None,

@@ -52,6 +52,8 @@ class LexicalThemeClassifier(ThemeClassifier):
         max_char_features: cap on character n-grams (most frequent kept).
     """
 
+    _positive_params = ("C", "min_df", "max_char_features")
+
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3, C: float = 4.0, min_df: int = 2,
                  max_char_features: int = 40000) -> None:
@@ -59,12 +61,6 @@ class LexicalThemeClassifier(ThemeClassifier):
         self.C = C
         self.min_df = min_df
         self.max_char_features = max_char_features
-
-    def _check_params(self) -> None:
-        super()._check_params()
-        if not isinstance(self.C, (int, float)) or isinstance(self.C, bool) or self.C <= 0:
-            raise ValueError(f"The 'C' parameter of LexicalThemeClassifier must be a float > 0. "
-                             f"Got {self.C!r} instead.")
 
     def _features(self, inputs: Inputs) -> sp.csr_matrix:
         words = [_word_doc(t, lang) for t, lang in zip(inputs.texts, inputs.langs, strict=True)]
