@@ -159,7 +159,7 @@ def test_bad_parameters_and_names():
                                          r" 'tune' or a float in the range \(0, 1\). Got 1.5"):
         LexicalThemeClassifier(threshold=1.5).fit(["a"], [[]])
     with pytest.raises(KeyError, match="No classifier named 'bert'. Known classifiers: cues, "
-                                       "embedding, ensemble, lexical"):
+                                       "embedding, ensemble, finetuned, lexical"):
         get_classifier_class("bert")
     assert set(registered_classifiers()) >= {"cues", "lexical", "embedding", "ensemble"}
     with pytest.raises(ValueError, match="unknown label 'budgte'"):

