@@ -26,6 +26,7 @@ from alignment_nlp.classify import (
     label_matrix,
     load_model,
     make_classifier,
+    register_classifier,
     registered_classifiers,
     save_model,
 )
@@ -192,6 +193,29 @@ def test_loading_never_unpickles(tmp_path, small):
         np.savez(fh, coef=np.array([object()], dtype=object))
     with pytest.raises(ModelError, match="without pickle"):
         load_model(tmp_path / "m")
+
+
+def test_models_record_versioned_names_and_aliases_still_load(tmp_path, small):
+    model = make_classifier("ensemble", members=("cues", "lexical")).fit(
+        small, [a.themes for a in small])
+    save_model(model, tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    assert meta["type"] == "alignment.Ensemble.v1"
+    assert [m["type"] for m in meta["state"]["members"]] == ["alignment.Cues.v1",
+                                                             "alignment.Lexical.v1"]
+    # a folder written before the names were versioned records the short names
+    meta["type"] = "ensemble"
+    for member, short in zip(meta["state"]["members"], ("cues", "lexical"), strict=True):
+        member["type"] = short
+    (tmp_path / "m" / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    np.testing.assert_allclose(load_model(tmp_path / "m").predict_proba(small[:5]),
+                               model.predict_proba(small[:5]))
+    assert get_classifier_class("alignment.Lexical.v1") is LexicalThemeClassifier
+    assert type(make_classifier("alignment.Cues.v1")) is CueTermClassifier
+    with pytest.raises(ValueError, match="'lexical' is already registered"):
+        register_classifier("mylab.Lexical.v1", alias="lexical")(type("Mine", (), {}))
+    with pytest.raises(ValueError, match="an ensemble cannot contain an ensemble"):
+        make_classifier("ensemble", members=("alignment.Ensemble.v1",)).fit(["a"], [[]])
 
 
 # --------------------------------------------------------------------------- transformers backend

@@ -27,7 +27,7 @@ from ._registry import register_classifier
 __all__ = ["CueTermClassifier"]
 
 
-@register_classifier("cues")
+@register_classifier("alignment.Cues.v1", alias="cues")
 class CueTermClassifier(ThemeClassifier):
     """Scores themes by the codebook's cue terms found in each passage's lemmas.
 

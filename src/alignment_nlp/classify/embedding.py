@@ -81,7 +81,7 @@ class NearestExamples:
         self.example_texts_ = list(state["example_texts"])
 
 
-@register_classifier("embedding")
+@register_classifier("alignment.Embedding.v1", alias="embedding")
 class EmbeddingThemeClassifier(NearestExamples, ThemeClassifier):
     """Sentence embeddings plus one logistic regression per theme.
 

@@ -21,7 +21,7 @@ from ._registry import get_classifier_class, register_classifier
 __all__ = ["EnsembleThemeClassifier"]
 
 
-@register_classifier("ensemble")
+@register_classifier("alignment.Ensemble.v1", alias="ensemble")
 class EnsembleThemeClassifier(ThemeClassifier):
     """Stacked combination of registered classifiers.
 
@@ -56,9 +56,9 @@ class EnsembleThemeClassifier(ThemeClassifier):
             raise ValueError(f"The 'stack' parameter of EnsembleThemeClassifier must be 'theme' or "
                              f"'all'. Got {self.stack!r} instead.")
         for name in self.members:
-            if name == "ensemble":
+            # unknown names list the known ones
+            if issubclass(get_classifier_class(name), EnsembleThemeClassifier):
                 raise ValueError("an ensemble cannot contain an ensemble.")
-            get_classifier_class(name)  # unknown names list the known ones
 
     def _new_member(self, name: str) -> ThemeClassifier:
         params = dict((self.member_params or {}).get(name, {}))

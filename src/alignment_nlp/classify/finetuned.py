@@ -54,7 +54,7 @@ def _quantise_rows(delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, scale
 
 
-@register_classifier("finetuned")
+@register_classifier("alignment.FineTuned.v1", alias="finetuned")
 class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
     """Fine-tuned multilingual-e5-small with one output per label.
 

@@ -41,7 +41,7 @@ def _char_doc(text: str, lang: str) -> str:
     return text.lower()
 
 
-@register_classifier("lexical")
+@register_classifier("alignment.Lexical.v1", alias="lexical")
 class LexicalThemeClassifier(ThemeClassifier):
     """TF-IDF word and character n-grams with one logistic regression per theme.
 
