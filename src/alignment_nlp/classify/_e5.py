@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 from scipy.special import erf
 
-__all__ = ["E5Weights", "E5Tokenizer", "read_e5", "pad_batch", "forward", "LAYER_PARAMS"]
+__all__ = ["E5Weights", "E5Tokenizer", "read_e5", "get_tokenizer", "pad_batch", "forward",
+           "LAYER_PARAMS"]
 
 _QK = 32  # weights per 4-bit block
 _BLOCK = 18  # bytes per block: fp16 scale + 16 bytes of nibbles
@@ -200,6 +201,12 @@ class E5Tokenizer:
         """``<s>`` + pieces of ``prefix + text`` (cut to fit) + ``</s>``."""
         content = self.pieces(prefix + text)[: max_tokens - 2]
         return [self.specials["bos"], *content, self.specials["eos"]]
+
+
+@lru_cache(maxsize=2)
+def get_tokenizer(path: str | None = None) -> E5Tokenizer:
+    """The tokenizer of :func:`read_e5` ``(path)``, built once."""
+    return E5Tokenizer(read_e5(path))
 
 
 def pad_batch(sequences: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray, np.ndarray]:

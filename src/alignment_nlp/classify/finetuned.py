@@ -24,7 +24,7 @@ import numpy as np
 from ..codebook import Codebook
 from ..errors import InputError
 from ._base import Inputs, ThemeClassifier
-from ._e5 import LAYER_PARAMS, E5Tokenizer, forward, pad_batch, read_e5
+from ._e5 import LAYER_PARAMS, forward, get_tokenizer, pad_batch, read_e5
 from ._heads import apply_linear_heads
 from ._registry import register_classifier
 from .embedding import NearestExamples
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 _PREFIX = "query: "
 _BATCH = 32  # passages per forward pass at prediction time
+_CACHE_SIZE = 20_000  # pooled vectors kept per model (scores and evidence encode a passage once)
 
 
 def _torch():  # noqa: ANN202
@@ -87,20 +88,26 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
 
     # ------------------------------------------------------------------ encoding
     def _tokens(self, texts: list[str]) -> list[list[int]]:
-        tok = E5Tokenizer(read_e5())
+        tok = get_tokenizer()
         return [tok.encode(t, _PREFIX, int(self.max_tokens)) for t in texts]
 
     def _pooled(self, inputs: Inputs) -> np.ndarray:
         """Mean-pooled vectors of the fine-tuned encoder, ``(n, 384)``, float32."""
         weights = read_e5()
         layers = self._layers()
-        seqs = self._tokens(inputs.texts)
-        out = np.zeros((len(seqs), weights.hidden), dtype=np.float32)
+        cache = self.__dict__.setdefault("_pooled_cache", {})
+        todo = [t for t in dict.fromkeys(inputs.texts) if t not in cache]
+        seqs = self._tokens(todo)
         order = np.argsort([len(s) for s in seqs], kind="stable")
         for start in range(0, len(order), _BATCH):
             rows = order[start:start + _BATCH]
             ids, mask = pad_batch([seqs[i] for i in rows], weights.specials["pad"])
-            out[rows] = forward(weights, ids, mask, layers, self.embedding_norm_)
+            vectors = forward(weights, ids, mask, layers, self.embedding_norm_)
+            cache.update((todo[i], v) for i, v in zip(rows, vectors, strict=True))
+        out = np.stack([cache[t] for t in inputs.texts]) if len(inputs) else np.zeros(
+            (0, weights.hidden), dtype=np.float32)
+        while len(cache) > _CACHE_SIZE:
+            cache.pop(next(iter(cache)))
         return out
 
     def _embed(self, inputs: Inputs) -> np.ndarray:
@@ -149,6 +156,7 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
                     continue
                 state[key], state[f"{key}.scale"] = _quantise_rows(layer[name] - base[name])
         self.layer_state_ = state
+        self.__dict__.pop("_pooled_cache", None)
         self.embedding_norm_ = trained["embedding_norm"]
         self.coef_, self.intercept_ = trained["head"]
         self._remember_examples(inputs, self._embed(inputs), Y)
@@ -167,6 +175,7 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
     def _set_state(self, state: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
         self._set_examples_state(state, arrays)
         self.layer_state_ = {k[4:]: v for k, v in arrays.items() if k.startswith("enc.")}
+        self.__dict__.pop("_pooled_cache", None)
         self.embedding_norm_ = (arrays["emb_ln_w"], arrays["emb_ln_b"])
         self.coef_ = arrays["coef"]
         self.intercept_ = arrays["intercept"]
