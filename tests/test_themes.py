@@ -99,7 +99,7 @@ def test_train_then_evaluate_commands(tmp_path, capsys):
     assert main(["train", "--data", str(data), "--out", str(model_dir), "--classifier", "lexical",
                  "-q"]) == 0
     meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
-    assert meta["type"] == "lexical" and meta["metadata"]["n_passages"] == 120
+    assert meta["type"] == "alignment.Lexical.v1" and meta["metadata"]["n_passages"] == 120
     report = tmp_path / "eval.json"
     assert main(["evaluate", "--gold", str(gold), "--model", str(model_dir), "--json",
                  str(report)]) == 0
