@@ -162,13 +162,13 @@ def _speed_models(args, train):  # noqa: ANN001, ANN202
 
 
 def cmd_speed(args) -> dict:  # noqa: ANN001
-    from alignment_nlp.classify import backends
+    from alignment_nlp.classify import clear_caches
 
     train, test, dev = _load("train"), _load("test"), _load("dev")
     texts = [{"id": a.id, "text": a.text, "lang": a.lang} for a in test]
     warm = [{"id": a.id, "text": a.text, "lang": a.lang} for a in dev[::20]]
     print(f"one core (sched_setaffinity), {len(texts)} test passages, languages given; "
-          f"warmed up on {len(warm)} dev passages; embedding cache emptied before each timing")
+          f"warmed up on {len(warm)} dev passages; embedding caches emptied before each timing")
     print("| classifier | passages/s | with evidence |")
     print("|---|---|---|")
     out = {}
@@ -176,8 +176,7 @@ def cmd_speed(args) -> dict:  # noqa: ANN001
         model.classify(warm)  # load lemma tables, matchers, the embedding model
         rates = []
         for evidence in (False, True):
-            for b in backends._instances.values():  # cold cache: every passage is encoded
-                b._cache.clear()
+            clear_caches(model)  # cold caches: every passage is encoded
             t = time.perf_counter()
             model.classify(texts, evidence=evidence)
             rates.append(len(texts) / (time.perf_counter() - t))

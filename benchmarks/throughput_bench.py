@@ -4,7 +4,7 @@
 
 Runs `analyze` over corpora/{nl,de,zh,da} (warm: models loaded by a first run) and reports files
 and passages per second in one process, and the peak resident memory. With theme coding (the
-default) the embedding cache is emptied before every run, so each passage is encoded every time.
+default) the encoding caches are emptied before every run, so each passage is encoded every time.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-themes", action="store_true", help="skip theme coding")
     args = ap.parse_args(argv)
-    from alignment_nlp.classify import backends
+    from alignment_nlp.classify import clear_caches, get_model
 
     options = an.AnalysisOptions(themes=not args.no_themes)
     paths = [ROOT / "corpora" / lang for lang in ("nl", "de", "zh", "da")]
@@ -35,8 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     cold = time.perf_counter() - t
     best = float("inf")
     for _ in range(args.repeat):
-        for backend in backends._instances.values():
-            backend._cache.clear()
+        clear_caches(*([] if args.no_themes else [get_model(None)]))
         t = time.perf_counter()
         an.analyze(paths, options, show_progress=False)
         best = min(best, time.perf_counter() - t)

@@ -29,8 +29,8 @@ from ._registry import (
 from .backends import EmbeddingBackend, ModelFolderError, get_backend, register_backend
 from .cues import CueTermClassifier
 from .embedding import EmbeddingThemeClassifier
-from .finetuned import FineTunedThemeClassifier
 from .ensemble import EnsembleThemeClassifier
+from .finetuned import FineTunedThemeClassifier
 from .lexical import LexicalThemeClassifier
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "make_classifier",
     "get_classifier_class",
     "registered_classifiers",
+    "clear_caches",
 ]
 
 _default = None
@@ -72,6 +73,18 @@ def default_model_path() -> Path:
             return candidate
     raise ModelError("the default model is not installed (models/default/model.json not found); "
                      "train one with `alignment-nlp train` and pass --model DIR.")
+
+
+def clear_caches(*models: ThemeClassifier) -> None:
+    """Forget encoded passages: the embedding backends' vectors and the fine-tuned encoders' of
+    ``models`` and their members (so that a benchmark encodes every passage again)."""
+    from .backends import _instances
+
+    for backend in _instances.values():
+        backend._cache.clear()
+    for model in models:
+        for member in (model, *getattr(model, "members_", ())):
+            member.__dict__.pop("_pooled_cache", None)
 
 
 def get_model(path: str | Path | None = None) -> ThemeClassifier:
