@@ -200,6 +200,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     #: parameters that must be numbers > 0 (checked by :meth:`_check_params`).
     _positive_params: tuple[str, ...] = ()
     _needs_fit: bool = True
+    #: set on the fold copies of :meth:`out_of_fold_scores`, which are scored and thrown away
+    _scores_only: bool = False
 
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3) -> None:
@@ -292,6 +294,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         for train_idx, test_idx in self._folds(inputs):
             part = clone(self).set_params(threshold=0.5)
             part.classes_ = np.array(self.labels)
+            part._scores_only = True  # a fold copy only scores: it may skip its evidence state
             part._fit_scores(inputs.subset(train_idx), Y[train_idx])
             part.thresholds_ = np.full(len(self.labels), 0.5)
             scores[test_idx] = part._scores(inputs.subset(test_idx))

@@ -159,7 +159,8 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
         self.__dict__.pop("_pooled_cache", None)
         self.embedding_norm_ = trained["embedding_norm"]
         self.coef_, self.intercept_ = trained["head"]
-        self._remember_examples(inputs, self._embed(inputs), Y)
+        if not self._scores_only:  # evidence encodes every training passage once more
+            self._remember_examples(inputs, self._embed(inputs), Y)
 
     def _scores(self, inputs: Inputs) -> np.ndarray:
         return apply_linear_heads(self._pooled(inputs), self.coef_, self.intercept_)
