@@ -9,6 +9,7 @@ import pytest
 
 from alignment_nlp.codebook import BOILERPLATE, CodebookError, default_codebook, load_codebook
 from alignment_nlp.lemmas import lemma_sequence
+from alignment_nlp.refi import QdpxError, load_mapping
 
 LANGS = ("nl", "de", "zh", "da")
 THEMES = ("trust", "budget", "silos", "executive_sponsorship", "collaboration", "communication",
@@ -100,3 +101,16 @@ def test_bad_codebook_names_file_line_field(tmp_path: Path, text, line, field, w
 def test_missing_codebook_file(tmp_path: Path):
     with pytest.raises(CodebookError, match="no such file"):
         load_codebook(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(("read", "error", "expected"), [
+    (load_codebook, CodebookError, "the codebook"),
+    (load_mapping, QdpxError, "the mapping"),
+])
+def test_missing_or_non_utf8_user_file_is_named(tmp_path: Path, read, error, expected):
+    with pytest.raises(error, match=r"nope\.yaml: no such file; give "):
+        read(tmp_path / "nope.yaml")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("Vertrauen: trust # Gr\u00fc\u00dfe".encode("latin-1"))
+    with pytest.raises(error, match=rf"latin\.yaml: not UTF-8 text; save {expected} as UTF-8"):
+        read(latin)

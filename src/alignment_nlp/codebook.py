@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, read_user_text
 from .languages import PROFILES
 
 __all__ = [
@@ -283,15 +283,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     """
     if path is None:
         return default_codebook()
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CodebookError("no such file; give the path of a codebook YAML file.",
-                            path=str(p)) from None
-    except UnicodeDecodeError:
-        raise CodebookError("not UTF-8 text; save the codebook as UTF-8.", path=str(p)) from None
-    return parse_codebook(text, source=str(p))
+    text = read_user_text(path, CodebookError, "the path of a codebook YAML file", "the codebook")
+    return parse_codebook(text, source=str(Path(path)))
 
 
 _DEFAULT: Codebook | None = None

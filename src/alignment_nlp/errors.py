@@ -6,6 +6,8 @@ exceptions also subclass the built-in a caller would expect, so ``except ValueEr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "AlignmentError",
     "InputError",
@@ -16,6 +18,7 @@ __all__ = [
     "OutputExistsError",
     "UnknownLanguageError",
     "RegistryError",
+    "read_user_text",
 ]
 
 
@@ -77,3 +80,16 @@ class RegistryError(AlignmentError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+def read_user_text(path: str | Path, error: type[InputError], expected: str, what: str) -> str:
+    """The text of a user's file (UTF-8, a BOM allowed). A missing file or one that is not UTF-8
+    raises ``error`` naming the file: ``expected`` says what to give, ``what`` names the file's
+    kind in the advice to re-save it."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error(f"no such file; give {expected}.", path=str(p)) from None
+    except UnicodeDecodeError:
+        raise error(f"not UTF-8 text; save {what} as UTF-8.", path=str(p)) from None

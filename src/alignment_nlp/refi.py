@@ -50,7 +50,7 @@ from .codebook import (
     default_codebook,
     load_codebook,
 )
-from .errors import InputError
+from .errors import InputError, read_user_text
 from .output import atomic_write, load_results
 from .schema import is_missing
 
@@ -970,13 +970,8 @@ def load_mapping(path: str | os.PathLike[str]) -> dict[str, str | None]:
     import yaml
 
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise QdpxError("no such file; give a YAML or JSON mapping {code name or GUID: theme id}.",
-                        path=str(p)) from None
-    except UnicodeDecodeError:
-        raise QdpxError("not UTF-8 text; save the mapping as UTF-8.", path=str(p)) from None
+    text = read_user_text(p, QdpxError, "a YAML or JSON mapping {code name or GUID: theme id}",
+                          "the mapping")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
