@@ -139,7 +139,8 @@ def read_e5(path: str | None = None) -> E5Weights:
                 arrays[key] = arrays[key].reshape(-1, ffn if name == "fo.w" else hidden)
     arrays["emb.pos"] = arrays["emb.pos"].reshape(max_pos, hidden)
     arrays["emb.type"] = arrays["emb.type"].reshape(-1, hidden)[0]
-    assert packed_words is not None and len(packed_words) >= vocab - 64
+    if packed_words is None:
+        raise ValueError(f"{file}: no word embeddings (tensor 'emb.word') in the model file.")
     return E5Weights(hidden, n_layers, n_heads, max_pos, float(eps), pieces, scores,
                      {"bos": bos, "eos": eos, "pad": pad, "unk": unk}, normalisation, arrays,
                      packed_words)
