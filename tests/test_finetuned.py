@@ -96,3 +96,27 @@ def test_bad_parameters_fail_before_training():
     with pytest.raises(ValueError, match="'epochs' parameter of FineTunedThemeClassifier must be "
                                          "a number > 0. Got 0"):
         FineTunedThemeClassifier(epochs=0).fit(["a"], [[]])
+
+
+def test_dropout_outside_its_range_fails_before_training():
+    with pytest.raises(ValueError, match=r"'dropout' parameter of FineTunedThemeClassifier must "
+                                         r"be a float in the range \[0, 1\). Got 1.0"):
+        FineTunedThemeClassifier(dropout=1.0).fit(["a"], [[]])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_torch_encoder_in_eval_mode_is_the_numpy_encoder(lang):
+    """What is trained (torch, with dropout) is what predicts (numpy, none) once training ends."""
+    torch = pytest.importorskip("torch")
+    from alignment_nlp.classify._e5_torch import _modules
+
+    weights = read_e5()
+    tok = E5Tokenizer(weights)
+    ids, mask = pad_batch([tok.encode(t) for t in SENTENCES[lang]], weights.specials["pad"])
+    model = _modules(torch, weights, 0.1)(weights.hidden)
+    with torch.no_grad():  # an identity output layer returns the pooled vectors
+        model.head.weight.copy_(torch.eye(weights.hidden))
+        model.head.bias.zero_()
+        pooled = model.eval()(torch.from_numpy(weights.word_vectors(ids)),
+                              torch.from_numpy(mask.astype(bool))).numpy()
+    np.testing.assert_allclose(pooled, forward(weights, ids, mask), atol=2e-4)

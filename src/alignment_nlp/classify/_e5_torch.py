@@ -2,7 +2,9 @@
 
 The module mirrors :func:`alignment_nlp.classify._e5.forward` layer for layer; the word, position
 and token-type embeddings stay frozen (they are not saved), the 12 layers, the embedding LayerNorm
-and the output layer are trained with AdamW and a one-cycle schedule.
+and the output layer are trained with AdamW and a one-cycle schedule. Dropout is placed as in BERT
+(after the embeddings, on the attention weights, and on each sublayer's output before its residual
+sum); it is active only while training, so the numpy forward pass needs none.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ __all__ = ["train_encoder"]
 
 logger = logging.getLogger(__name__)
 
-def _modules(torch: Any, weights: E5Weights) -> Any:
+def _modules(torch: Any, weights: E5Weights, dropout: float) -> Any:
     nn = torch.nn
     h = weights.hidden
     ffn = weights.arrays["l0.fi.w"].shape[0]
@@ -30,6 +32,7 @@ def _modules(torch: Any, weights: E5Weights) -> Any:
             self.fi, self.fo = nn.Linear(h, ffn), nn.Linear(ffn, h)
             self.aln = nn.LayerNorm(h, eps=weights.eps)
             self.oln = nn.LayerNorm(h, eps=weights.eps)
+            self.drop = nn.Dropout(dropout)
 
         def forward(self, x, mask):  # noqa: ANN001, ANN202
             n, length, _ = x.shape
@@ -39,9 +42,10 @@ def _modules(torch: Any, weights: E5Weights) -> Any:
                 return t.view(n, length, heads, h // heads).transpose(1, 2)
 
             ctx = nn.functional.scaled_dot_product_attention(
-                split(self.q(x)), split(self.k(x)), split(self.v(x)), attn_mask=mask)
-            x = self.aln(x + self.ao(ctx.transpose(1, 2).reshape(n, length, h)))
-            return self.oln(x + self.fo(nn.functional.gelu(self.fi(x))))
+                split(self.q(x)), split(self.k(x)), split(self.v(x)), attn_mask=mask,
+                dropout_p=dropout if self.training else 0.0)
+            x = self.aln(x + self.drop(self.ao(ctx.transpose(1, 2).reshape(n, length, h))))
+            return self.oln(x + self.drop(self.fo(nn.functional.gelu(self.fi(x)))))
 
     class Encoder(nn.Module):
         def __init__(self, n_labels: int) -> None:
@@ -49,6 +53,7 @@ def _modules(torch: Any, weights: E5Weights) -> Any:
             self.eln = nn.LayerNorm(h, eps=weights.eps)
             self.layers = nn.ModuleList(Layer() for _ in range(weights.layers))
             self.head = nn.Linear(h, n_labels)
+            self.drop = nn.Dropout(dropout)
             with torch.no_grad():
                 self.eln.weight.copy_(torch.from_numpy(weights.arrays["emb.ln.w"]))
                 self.eln.bias.copy_(torch.from_numpy(weights.arrays["emb.ln.b"]))
@@ -61,7 +66,7 @@ def _modules(torch: Any, weights: E5Weights) -> Any:
             self.register_buffer("token_type", torch.from_numpy(weights.arrays["emb.type"]))
 
         def forward(self, words, mask):  # noqa: ANN001, ANN202
-            x = self.eln(words + self.pos[: words.shape[1]] + self.token_type)
+            x = self.drop(self.eln(words + self.pos[: words.shape[1]] + self.token_type))
             attn = mask[:, None, None, :]
             for layer in self.layers:
                 x = layer(x, attn)
@@ -72,14 +77,14 @@ def _modules(torch: Any, weights: E5Weights) -> Any:
 
 def train_encoder(torch: Any, weights: E5Weights, sequences: list[list[int]], Y: np.ndarray, *,
                   epochs: int, learning_rate: float, head_learning_rate: float, batch_size: int,
-                  seed: int) -> dict[str, Any]:
+                  dropout: float, seed: int) -> dict[str, Any]:
     """Fine-tune on token id sequences and label matrix ``Y``; returns numpy weights:
     ``layers`` (one dict per layer, ``LAYER_PARAMS`` names), ``embedding_norm`` and ``head``."""
     from tqdm.auto import tqdm
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = _modules(torch, weights)(Y.shape[1])
+    model = _modules(torch, weights, dropout)(Y.shape[1])
     # a passage's word vectors are frozen: dequantise them once
     words = [torch.from_numpy(weights.word_vectors(np.asarray(s))) for s in sequences]
     lengths = np.array([len(s) for s in sequences])

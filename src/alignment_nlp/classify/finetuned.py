@@ -65,6 +65,7 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
         learning_rate: peak learning rate of the encoder (one-cycle schedule, 10% warm-up).
         head_learning_rate: peak learning rate of the output layer.
         batch_size: passages per training step.
+        dropout: dropout rate while training (BERT's places; none at prediction).
         max_tokens: tokens read per passage (longer passages are cut).
         seed: seed of the initialisation and of the batch order.
         n_examples: nearest training passages given as evidence per theme.
@@ -76,15 +77,23 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3, epochs: int = 6, learning_rate: float = 1e-4,
                  head_learning_rate: float = 1e-3, batch_size: int = 16, max_tokens: int = 192,
-                 seed: int = 0, n_examples: int = 2) -> None:
+                 dropout: float = 0.1, seed: int = 0, n_examples: int = 2) -> None:
         super().__init__(codebook=codebook, threshold=threshold, cv=cv)
         self.epochs = epochs
         self.learning_rate = learning_rate
         self.head_learning_rate = head_learning_rate
         self.batch_size = batch_size
         self.max_tokens = max_tokens
+        self.dropout = dropout
         self.seed = seed
         self.n_examples = n_examples
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        d = self.dropout
+        if not isinstance(d, (int, float)) or isinstance(d, bool) or not 0 <= d < 1:
+            raise ValueError(f"The 'dropout' parameter of {type(self).__name__} must be a float "
+                             f"in the range [0, 1). Got {d!r} instead.")
 
     # ------------------------------------------------------------------ encoding
     def _tokens(self, texts: list[str]) -> list[list[int]]:
@@ -145,7 +154,7 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
             torch, weights, self._tokens(inputs.texts), Y.astype(np.float32),
             epochs=int(self.epochs), learning_rate=float(self.learning_rate),
             head_learning_rate=float(self.head_learning_rate),
-            batch_size=int(self.batch_size), seed=int(self.seed))
+            batch_size=int(self.batch_size), dropout=float(self.dropout), seed=int(self.seed))
         state: dict[str, np.ndarray] = {}
         for i, layer in enumerate(trained["layers"]):
             base = weights.layer(i)
