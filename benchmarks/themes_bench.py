@@ -5,6 +5,7 @@
     python benchmarks/themes_bench.py human         # agreement of the two human codings (ceiling)
     python benchmarks/themes_bench.py crosslingual  # train on one language, test on the others
     python benchmarks/themes_bench.py curve         # dev F1 against training size
+        (crosslingual and curve: --classifier NAME [--params JSON] picks the candidate)
     python benchmarks/themes_bench.py speed         # passages per second on one core
 
 Add ``--json FILE`` to keep the figures. Tune on dev only; test is read by ``test``, ``crosslingual``
@@ -105,7 +106,7 @@ def cmd_crosslingual(args) -> dict:  # noqa: ANN001
     from alignment_nlp.evaluate import evaluate_model
 
     train, test = _load("train"), _load("test")
-    kind, params = _candidate(args.classifier)
+    kind, params = _candidate(args.classifier, args.params)
     print(f"| trained on | {' | '.join('test ' + lang for lang in LANGS)} |")
     print("|---|" + "---|" * len(LANGS))
     out = {}
@@ -120,10 +121,11 @@ def cmd_crosslingual(args) -> dict:  # noqa: ANN001
     return out
 
 
-def _candidate(name: str) -> tuple[str, dict]:
+def _candidate(name: str, extra: str = "{}") -> tuple[str, dict]:
+    """A candidate's registry name and parameters, updated with ``--params`` (JSON)."""
     for cname, kind, params in CANDIDATES:
         if cname == name or kind == name:
-            return kind, params
+            return kind, {**params, **json.loads(extra)}
     raise SystemExit(f"unknown candidate {name!r}; known: {[c[0] for c in CANDIDATES]}")
 
 
@@ -132,7 +134,7 @@ def cmd_curve(args) -> dict:  # noqa: ANN001
     from alignment_nlp.evaluate import evaluate_model
 
     train, dev = _load("train"), _load("dev")
-    kind, params = _candidate(args.classifier)
+    kind, params = _candidate(args.classifier, args.params)
     docs = sorted({a.doc for a in train})
     random.Random(0).shuffle(docs)
     print("| training passages (all languages) | dev micro-F1 | dev macro-F1 |")
@@ -193,6 +195,9 @@ def main() -> None:
                         "'speed' (default: train each candidate)")
     parser.add_argument("--classifier", default="ensemble: cues+lexical+embedding",
                         help="candidate for crosslingual/curve")
+    parser.add_argument("--params", default="{}",
+                        help='parameters (JSON) that override the candidate\'s for crosslingual/curve, '
+                        'e.g. \'{"threshold": 0.4}\' (no out-of-fold tuning)')
     parser.add_argument("--fractions", type=float, nargs="+",
                         default=[0.1, 0.2, 0.35, 0.5, 0.75, 1.0],
                         help="shares of the training documents for 'curve'")
