@@ -122,10 +122,18 @@ def cmd_crosslingual(args) -> dict:  # noqa: ANN001
 
 
 def _candidate(name: str, extra: str = "{}") -> tuple[str, dict]:
-    """A candidate's registry name and parameters, updated with ``--params`` (JSON)."""
+    """A candidate's registry name and parameters; ``--params`` (a JSON object) replaces whole
+    values (giving ``member_params`` replaces the candidate's ``member_params``)."""
+    try:
+        override = json.loads(extra)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"--params is not valid JSON ({exc}); got {extra!r}") from None
+    if not isinstance(override, dict):
+        raise SystemExit(f"--params must be a JSON object such as '{{\"threshold\": 0.4}}'; "
+                         f"got {extra!r}")
     for cname, kind, params in CANDIDATES:
         if cname == name or kind == name:
-            return kind, {**params, **json.loads(extra)}
+            return kind, {**params, **override}
     raise SystemExit(f"unknown candidate {name!r}; known: {[c[0] for c in CANDIDATES]}")
 
 
@@ -196,8 +204,9 @@ def main() -> None:
     parser.add_argument("--classifier", default="ensemble: cues+lexical+embedding",
                         help="candidate for crosslingual/curve")
     parser.add_argument("--params", default="{}",
-                        help='parameters (JSON) that override the candidate\'s for crosslingual/curve, '
-                        'e.g. \'{"threshold": 0.4}\' (no out-of-fold tuning)')
+                        help="crosslingual/curve only: parameters (JSON object) that replace the "
+                        "candidate's, e.g. '{\"threshold\": 0.4}' (a fixed threshold skips the "
+                        "out-of-fold tuning)")
     parser.add_argument("--fractions", type=float, nargs="+",
                         default=[0.1, 0.2, 0.35, 0.5, 0.75, 1.0],
                         help="shares of the training documents for 'curve'")
@@ -208,6 +217,10 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     result = globals()[f"cmd_{args.what}"](args)
     if args.json:
+        if args.what in ("crosslingual", "curve"):
+            result = {"classifier": args.classifier, "params": _candidate(args.classifier,
+                                                                          args.params)[1],
+                      "figures": result}
         Path(args.json).write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
 
 

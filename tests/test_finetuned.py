@@ -51,7 +51,20 @@ def tiny():
     rows = [a for lang in LANGS
             for a in load_annotations(ANN / f"{lang}.jsonl", split="train")[:12]]
     model = FineTunedThemeClassifier(epochs=1, threshold=0.5, max_tokens=48)
-    return rows, model.fit(rows, [a.themes for a in rows])
+    epochs = []  # the diagnostic hook of benchmarks/finetune_epochs.py
+    model.__dict__["_on_epoch"] = lambda epoch, predict: epochs.append(
+        (epoch, predict(model._tokens([a.text for a in rows[:5]]))))
+    model.fit(rows, [a.themes for a in rows])
+    model.epochs_seen = epochs
+    return rows, model
+
+
+def test_on_epoch_hook_scores_with_the_model_being_trained(tiny):
+    rows, model = tiny
+    [(epoch, scores)] = model.epochs_seen
+    assert epoch == 1 and scores.shape == (5, 14)
+    # after the last epoch the hook sees the model that is saved (up to the int8 storage)
+    np.testing.assert_allclose(scores, model.predict_proba(rows[:5]), atol=0.02)
 
 
 def test_tiny_finetuned_model_saves_and_reloads(tmp_path, tiny):
@@ -98,25 +111,58 @@ def test_bad_parameters_fail_before_training():
         FineTunedThemeClassifier(epochs=0).fit(["a"], [[]])
 
 
-def test_dropout_outside_its_range_fails_before_training():
+@pytest.mark.parametrize("bad", [-0.1, 1.0, True, "0.1", float("nan")])
+def test_dropout_outside_its_range_fails_before_training(bad):
     with pytest.raises(ValueError, match=r"'dropout' parameter of FineTunedThemeClassifier must "
-                                         r"be a float in the range \[0, 1\). Got 1.0"):
-        FineTunedThemeClassifier(dropout=1.0).fit(["a"], [[]])
+                                         r"be a float in the range \[0, 1\). Got "):
+        FineTunedThemeClassifier(dropout=bad).fit(["a"], [[]])
+
+
+def test_dropout_reaches_the_training_loop(monkeypatch):
+    from alignment_nlp.classify import _e5_torch
+
+    seen = {}
+
+    def record(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.update(kwargs)
+        raise RuntimeError("stop before training")
+
+    monkeypatch.setattr(_e5_torch, "train_encoder", record)
+    with pytest.raises(RuntimeError, match="stop before training"):
+        FineTunedThemeClassifier(dropout=0.25, threshold=0.5).fit(["ein Text"], [[]])
+    assert seen["dropout"] == 0.25
+
+
+def _pooled_by_torch(torch, weights, dropout, lang, train):  # noqa: ANN001, ANN202
+    """Pooled vectors of the torch encoder (an identity output layer) in train or eval mode."""
+    from alignment_nlp.classify._e5_torch import _modules
+
+    tok = E5Tokenizer(weights)
+    ids, mask = pad_batch([tok.encode(t) for t in SENTENCES[lang]], weights.specials["pad"])
+    model = _modules(torch, weights, dropout)(weights.hidden)
+    with torch.no_grad():
+        model.head.weight.copy_(torch.eye(weights.hidden))
+        model.head.bias.zero_()
+        model.train(train)
+        words, keep = torch.from_numpy(weights.word_vectors(ids)), torch.from_numpy(mask.astype(bool))
+        return [model(words, keep).numpy() for _ in range(2)], forward(weights, ids, mask)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_torch_encoder_in_eval_mode_is_the_numpy_encoder(lang):
-    """What is trained (torch, with dropout) is what predicts (numpy, none) once training ends."""
+def test_torch_encoder_is_the_numpy_encoder_when_dropout_is_off(lang):
+    """What is trained (torch) is what predicts (numpy, no dropout): in eval mode, or in train
+    mode with dropout 0, the torch encoder gives the numpy encoder's vectors."""
     torch = pytest.importorskip("torch")
-    from alignment_nlp.classify._e5_torch import _modules
-
     weights = read_e5()
-    tok = E5Tokenizer(weights)
-    ids, mask = pad_batch([tok.encode(t) for t in SENTENCES[lang]], weights.specials["pad"])
-    model = _modules(torch, weights, 0.1)(weights.hidden)
-    with torch.no_grad():  # an identity output layer returns the pooled vectors
-        model.head.weight.copy_(torch.eye(weights.hidden))
-        model.head.bias.zero_()
-        pooled = model.eval()(torch.from_numpy(weights.word_vectors(ids)),
-                              torch.from_numpy(mask.astype(bool))).numpy()
-    np.testing.assert_allclose(pooled, forward(weights, ids, mask), atol=2e-4)
+    (evaluated, _), numpy_vectors = _pooled_by_torch(torch, weights, 0.1, lang, train=False)
+    np.testing.assert_allclose(evaluated, numpy_vectors, atol=2e-4)
+    (trained, _), _ = _pooled_by_torch(torch, weights, 0.0, lang, train=True)
+    np.testing.assert_allclose(trained, numpy_vectors, atol=2e-4)
+
+
+def test_dropout_is_applied_while_training():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    (first, second), numpy_vectors = _pooled_by_torch(torch, read_e5(), 0.1, "de", train=True)
+    assert np.abs(first - second).max() > 1e-3  # two passes drop different units
+    assert np.abs(first - numpy_vectors).max() > 1e-3

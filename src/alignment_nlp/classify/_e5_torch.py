@@ -2,19 +2,22 @@
 
 The module mirrors :func:`alignment_nlp.classify._e5.forward` layer for layer; the word, position
 and token-type embeddings stay frozen (they are not saved), the 12 layers, the embedding LayerNorm
-and the output layer are trained with AdamW and a one-cycle schedule. Dropout is placed as in BERT
-(after the embeddings, on the attention weights, and on each sublayer's output before its residual
-sum); it is active only while training, so the numpy forward pass needs none.
+and the output layer are trained with AdamW and a one-cycle schedule. Optional dropout sits where
+BERT's encoder has it (after the embeddings, on the attention weights, and on each sublayer's
+output before its residual sum; not before the output layer); it is active only while training,
+so the numpy forward pass needs none.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ._e5 import LAYER_PARAMS, E5Weights
+from ._e5 import LAYER_PARAMS, E5Weights, pad_batch
 
 __all__ = ["train_encoder"]
 
@@ -75,11 +78,38 @@ def _modules(torch: Any, weights: E5Weights, dropout: float) -> Any:
 
     return Encoder
 
+def _predictor(torch: Any, model: Any, weights: E5Weights) -> Callable[[list[list[int]]], np.ndarray]:
+    """Sigmoid scores of token id sequences from ``model`` in eval mode (dropout off)."""
+
+    def predict(sequences: list[list[int]]) -> np.ndarray:
+        was_training = model.training
+        model.eval()
+        out = np.zeros((len(sequences), model.head.out_features))
+        order = np.argsort([len(s) for s in sequences], kind="stable")
+        with torch.no_grad():
+            for start in range(0, len(order), 32):
+                rows = order[start:start + 32]
+                ids, mask = pad_batch([sequences[i] for i in rows], weights.specials["pad"])
+                logits = model(torch.from_numpy(weights.word_vectors(ids)),
+                               torch.from_numpy(mask.astype(bool)))
+                out[rows] = torch.sigmoid(logits).numpy()
+        model.train(was_training)
+        return out
+
+    return predict
+
+
 def train_encoder(torch: Any, weights: E5Weights, sequences: list[list[int]], Y: np.ndarray, *,
                   epochs: int, learning_rate: float, head_learning_rate: float, batch_size: int,
-                  dropout: float, seed: int) -> dict[str, Any]:
+                  dropout: float, seed: int,
+                  on_epoch: Callable[[int, Callable[[list[list[int]]], np.ndarray]], None]
+                  | None = None) -> dict[str, Any]:
     """Fine-tune on token id sequences and label matrix ``Y``; returns numpy weights:
-    ``layers`` (one dict per layer, ``LAYER_PARAMS`` names), ``embedding_norm`` and ``head``."""
+    ``layers`` (one dict per layer, ``LAYER_PARAMS`` names), ``embedding_norm`` and ``head``.
+
+    ``dropout`` is the rate while training (0 for none). ``on_epoch(epoch, predict)``, if given, is
+    called after every epoch with a function that scores token id sequences with the model as it
+    stands (a diagnostic: ``benchmarks/finetune_epochs.py``)."""
     from tqdm.auto import tqdm
 
     torch.manual_seed(seed)
@@ -108,6 +138,7 @@ def train_encoder(torch: Any, weights: E5Weights, sequences: list[list[int]], Y:
             chunk = sorted(order[c:c + batch_size * 50], key=lambda i: lengths[i])
             batches += [chunk[j:j + batch_size] for j in range(0, len(chunk), batch_size)]
         total = 0.0
+        started = time.perf_counter()
         for b in (batches[i] for i in rng.permutation(len(batches))):
             longest = int(lengths[b].max())
             x = torch.zeros(len(b), longest, hidden)
@@ -121,8 +152,10 @@ def train_encoder(torch: Any, weights: E5Weights, sequences: list[list[int]], Y:
             opt.step()
             sched.step()
             total += float(loss.detach())
-        logger.info("fine-tuning epoch %d/%d: mean loss %.4f", epoch + 1, epochs,
-                    total / max(len(batches), 1))
+        logger.info("fine-tuning epoch %d/%d: mean loss %.4f, %.0f s", epoch + 1, epochs,
+                    total / max(len(batches), 1), time.perf_counter() - started)
+        if on_epoch is not None:
+            on_epoch(epoch + 1, _predictor(torch, model, weights))
     layers = []
     for layer in model.layers:
         out = {}

@@ -65,12 +65,11 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
         learning_rate: peak learning rate of the encoder (one-cycle schedule, 10% warm-up).
         head_learning_rate: peak learning rate of the output layer.
         batch_size: passages per training step.
-        dropout: dropout rate while training, in BERT's places (never at prediction). The default
-            is none: 0.1 scored the same on dev (micro-F1 0.678 at threshold 0.4, both, trained
-            on 4,804 passages) and took about 195 s an epoch instead of 165 s.
         max_tokens: tokens read per passage (longer passages are cut).
         seed: seed of the initialisation and of the batch order.
         n_examples: nearest training passages given as evidence per theme.
+        dropout: dropout rate while training (never at prediction). Default 0: 0.1 gave the same
+            dev micro-F1 (docs/benchmarks.md).
     """
 
     _positive_params = ("epochs", "learning_rate", "head_learning_rate", "batch_size",
@@ -79,7 +78,7 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
     def __init__(self, codebook: Codebook | str | None = None, threshold: float | str = "tune",
                  cv: int = 3, epochs: int = 6, learning_rate: float = 1e-4,
                  head_learning_rate: float = 1e-3, batch_size: int = 16, max_tokens: int = 192,
-                 dropout: float = 0.0, seed: int = 0, n_examples: int = 2) -> None:
+                 seed: int = 0, n_examples: int = 2, dropout: float = 0.0) -> None:
         super().__init__(codebook=codebook, threshold=threshold, cv=cv)
         self.epochs = epochs
         self.learning_rate = learning_rate
@@ -156,7 +155,8 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
             torch, weights, self._tokens(inputs.texts), Y.astype(np.float32),
             epochs=int(self.epochs), learning_rate=float(self.learning_rate),
             head_learning_rate=float(self.head_learning_rate),
-            batch_size=int(self.batch_size), dropout=float(self.dropout), seed=int(self.seed))
+            batch_size=int(self.batch_size), dropout=float(self.dropout), seed=int(self.seed),
+            on_epoch=self.__dict__.get("_on_epoch"))  # a diagnostic hook, not a parameter
         state: dict[str, np.ndarray] = {}
         for i, layer in enumerate(trained["layers"]):
             base = weights.layer(i)
