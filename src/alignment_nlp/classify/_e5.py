@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from scipy.special import erf
 
-__all__ = ["E5Weights", "E5Tokenizer", "read_e5", "get_tokenizer", "pad_batch", "forward",
-           "LAYER_PARAMS"]
+__all__ = ["E5Weights", "E5Tokenizer", "read_e5", "get_tokenizer", "pad_batch",
+           "batches_by_length", "forward", "LAYER_PARAMS"]
 
 _QK = 32  # weights per 4-bit block
 _BLOCK = 18  # bytes per block: fp16 scale + 16 bytes of nibbles
@@ -219,6 +219,12 @@ def pad_batch(sequences: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray,
         ids[i, :len(seq)] = seq
         mask[i, :len(seq)] = True
     return ids, mask
+
+
+def batches_by_length(sequences: Sequence[Sequence[int]], size: int = 32) -> list[np.ndarray]:
+    """Row indices of ``sequences`` in batches of ``size``, shortest first (less padding)."""
+    order = np.argsort([len(s) for s in sequences], kind="stable")
+    return [order[start:start + size] for start in range(0, len(order), size)]
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._e5 import LAYER_PARAMS, E5Weights, pad_batch
+from ._e5 import LAYER_PARAMS, E5Weights, batches_by_length, pad_batch
 
 __all__ = ["train_encoder"]
 
@@ -85,10 +85,8 @@ def _predictor(torch: Any, model: Any, weights: E5Weights) -> Callable[[list[lis
         was_training = model.training
         model.eval()
         out = np.zeros((len(sequences), model.head.out_features))
-        order = np.argsort([len(s) for s in sequences], kind="stable")
         with torch.no_grad():
-            for start in range(0, len(order), 32):
-                rows = order[start:start + 32]
+            for rows in batches_by_length(sequences):
                 ids, mask = pad_batch([sequences[i] for i in rows], weights.specials["pad"])
                 logits = model(torch.from_numpy(weights.word_vectors(ids)),
                                torch.from_numpy(mask.astype(bool)))

@@ -24,7 +24,7 @@ import numpy as np
 from ..codebook import Codebook
 from ..errors import InputError
 from ._base import Inputs, ThemeClassifier
-from ._e5 import LAYER_PARAMS, forward, get_tokenizer, pad_batch, read_e5
+from ._e5 import LAYER_PARAMS, batches_by_length, forward, get_tokenizer, pad_batch, read_e5
 from ._heads import apply_linear_heads
 from ._registry import register_classifier
 from .embedding import NearestExamples
@@ -34,7 +34,6 @@ __all__ = ["FineTunedThemeClassifier"]
 logger = logging.getLogger(__name__)
 
 _PREFIX = "query: "
-_BATCH = 32  # passages per forward pass at prediction time
 _CACHE_SIZE = 20_000  # pooled vectors kept per model (scores and evidence encode a passage once)
 
 
@@ -108,9 +107,7 @@ class FineTunedThemeClassifier(NearestExamples, ThemeClassifier):
         cache = self.__dict__.setdefault("_pooled_cache", {})
         todo = [t for t in dict.fromkeys(inputs.texts) if t not in cache]
         seqs = self._tokens(todo)
-        order = np.argsort([len(s) for s in seqs], kind="stable")
-        for start in range(0, len(order), _BATCH):
-            rows = order[start:start + _BATCH]
+        for rows in batches_by_length(seqs):
             ids, mask = pad_batch([seqs[i] for i in rows], weights.specials["pad"])
             vectors = forward(weights, ids, mask, layers, self.embedding_norm_)
             cache.update((todo[i], v) for i, v in zip(rows, vectors, strict=True))
