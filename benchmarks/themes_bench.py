@@ -7,9 +7,11 @@
     python benchmarks/themes_bench.py curve         # dev F1 against training size
         (crosslingual and curve: --classifier NAME [--params JSON] picks the candidate)
     python benchmarks/themes_bench.py speed         # passages per second on one core
+    python benchmarks/themes_bench.py real          # the whole pipeline on the five real seed
+        documents (../shared/seeds) against our coding of their passages (corpora/annotations/seeds)
 
 Add ``--json FILE`` to keep the figures. Tune on dev only; test is read by ``test``, ``crosslingual``
-and ``speed``. Figures and the commands that produced them go to docs/benchmarks.md.
+and ``speed``; the real passages by ``real`` only, and never to choose anything. Figures and the commands that produced them go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ANN = ROOT / "corpora" / "annotations"
+SEEDS = ROOT.parent / "shared" / "seeds"
 LANGS = ("nl", "de", "zh", "da")
 FILES = [ANN / f"{lang}.jsonl" for lang in LANGS]
 
@@ -195,12 +198,30 @@ def cmd_speed(args) -> dict:  # noqa: ANN001
     return out
 
 
+def cmd_real(args) -> dict:  # noqa: ANN001
+    """Segmentation, chrome, language and themes on real text, scored against two human coders'
+    adjudicated coding of the same passages (the text stays in ../shared/seeds)."""
+    import alignment_nlp as an
+
+    coded = ANN / "seeds"
+    human, counts = an.agreement(coded / "coder1.jsonl", coded / "coder2.jsonl")
+    result = an.analyze(sorted(Path(args.seeds).glob("0*.txt")), show_progress=False,
+                        options=an.AnalysisOptions(model=args.model))
+    ev = an.evaluate_passages(result.passages, coded / "gold.jsonl")
+    print(f"model ({args.model or 'models/default'}) against the adjudicated coding, "
+          f"{ev.summary['n']} passages\n{ev.to_text()}\n")
+    print(f"coder 1 against coder 2 ({counts['common']} passages)\n{human.to_text()}")
+    return {"model": ev.to_dict(), "human": human.to_dict()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("what", choices=("select", "test", "human", "crosslingual", "curve",
-                                         "speed"))
-    parser.add_argument("--model", help="model folder for 'test' (default: models/default) and "
-                        "'speed' (default: train each candidate)")
+                                         "speed", "real"))
+    parser.add_argument("--model", help="model folder for 'test' and 'real' (default: "
+                        "models/default) and 'speed' (default: train each candidate)")
+    parser.add_argument("--seeds", default=str(SEEDS), help="folder of the seed documents "
+                        "for 'real'")
     parser.add_argument("--classifier", default="ensemble: cues+lexical+embedding",
                         help="candidate for crosslingual/curve")
     parser.add_argument("--params", default="{}",

@@ -203,6 +203,66 @@ def test_agreement_command(tmp_path, capsys):
     assert rows["boilerplate"]["kappa"] == pytest.approx(1.0)
 
 
+def test_evaluate_passages_reads_the_analysis_coding(corpus_result, tmp_path):
+    from alignment_nlp import evaluate_passages
+    from alignment_nlp.evaluate import passage_codings
+
+    passages = corpus_result.passages
+    coding = passage_codings(passages)
+    assert set(coding) == set(passages["passage_id"])
+    chrome = passages.loc[passages["boilerplate"].astype(bool), "passage_id"]
+    assert all(coding[pid] == ("boilerplate",) for pid in chrome)
+    # a gold file equal to the analysis' own coding agrees perfectly; one changed passage counts
+    sample = passages[~passages["boilerplate"].astype(bool)].head(40)
+    rows = [{"id": pid, "themes": list(coding[pid])} for pid in sample["passage_id"]]
+    rows[0]["themes"] = ["trust"] if "trust" not in rows[0]["themes"] else ["budget"]
+    gold = _write_jsonl(tmp_path / "gold.jsonl", rows)
+    ev = evaluate_passages(passages, gold)
+    assert ev.summary["n"] == 40
+    assert int(ev.per_label["fn"].sum()) == 1 and ev.summary["micro_f1"] < 1
+    # ids from other files (segmented differently) are an error that names them
+    stale = _write_jsonl(tmp_path / "stale.jsonl", [{"id": "doc-x:0-10", "themes": []}])
+    with pytest.raises(ValueError, match=r"1 of the 1 passages in .*stale.jsonl.*doc-x:0-10"):
+        evaluate_passages(passages, stale)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_agreement_command_reads_a_results_folder(corpus_result, tmp_path, capsys, fmt):
+    from alignment_nlp import write_tables
+    from alignment_nlp.evaluate import passage_codings
+
+    write_tables(corpus_result, tmp_path / "out", fmt=fmt)
+    coding = passage_codings(corpus_result.passages)
+    judged = corpus_result.codings.loc[corpus_result.codings["theme"] == "boilerplate",
+                                       "passage_id"]
+    coding.update({pid: ("boilerplate",) for pid in judged})
+    gold = _write_jsonl(tmp_path / "gold.jsonl", [{"id": k, "themes": list(v)}
+                                                  for k, v in coding.items()])
+    assert main(["agreement", str(gold), str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert f"passages coded in both: {len(coding)} (only in A: 0, only in B: 0)" in out
+    assert "micro P/R/F1 1.000 / 1.000 / 1.000" in out and "boilerplate F1 1.000" in out
+
+
+def test_evaluate_passages_needs_theme_coding(corpus_dir, tmp_path):
+    from alignment_nlp import AnalysisOptions, analyze, evaluate_passages
+
+    result = analyze([corpus_dir / "da" / "articles"], AnalysisOptions(themes=False),
+                     show_progress=False)
+    gold = _write_jsonl(tmp_path / "gold.jsonl", [{"id": result.passages["passage_id"][0],
+                                                   "themes": []}])
+    with pytest.raises(ValueError, match="no theme coding.*--no-themes"):
+        evaluate_passages(result.passages, gold)
+
+
+def test_no_figure_when_there_is_nothing_to_count():
+    gold = np.array([[0, 1], [0, 1]])  # two passages of page chrome: no theme in either coding
+    ev = compare_codings(gold, gold, ["budget", "boilerplate"], ["en", "en"])
+    assert ev.summary["micro_f1"] is None and ev.summary["macro_f1"] is None
+    assert ev.summary["boilerplate_f1"] == pytest.approx(1.0)
+    assert "micro F1   -    macro F1   -" in ev.to_text()
+
+
 @pytest.mark.parametrize(("lang", "text", "theme"), [
     ("nl", "Het budget voor de klantapp komt volledig uit het marketingbudget.", "budget"),
     ("de", "Der Vorstand steht voll hinter dem Projekt und hat einen Lenkungsausschuss "

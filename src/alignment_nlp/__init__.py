@@ -12,6 +12,7 @@ Quick start::
     result.codings                                      # passage, theme, score, evidence
     model = an.train("my-coding.jsonl", codebook=an.load_codebook("codes.yaml"))
     an.evaluate("gold.jsonl", model=model).summary      # micro/macro F1, alpha, per language
+    an.evaluate_passages(result.passages, "my-coding-of-these-passages.jsonl").summary
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .errors import (
     UnknownLanguageError,
     UnsupportedFormatError,
 )
-from .evaluate import Evaluation, agreement, compare_codings
+from .evaluate import Evaluation, agreement, compare_codings, evaluate_passages
 from .ingest import Block, Document, read_document, register_reader, registered_formats
 from .langid import LanguageDetector, LanguageResult, detect_language, detect_languages
 from .languages import PROFILES, TARGET_LANGUAGES, LanguageProfile, get_profile, normalize_lang
@@ -63,6 +64,7 @@ __all__ = [
     "train",
     "evaluate",
     "agreement",
+    "evaluate_passages",
     "compare_codings",
     "Evaluation",
     "ThemeClassifier",

@@ -260,8 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("agreement", help="agreement between two codings of the same passages "
                                          "(alpha and kappa per theme)")
-    g.add_argument("a", help="coding A (annotation lines or classify output), the reference")
-    g.add_argument("b", help="coding B")
+    g.add_argument("a", help="coding A (annotation lines, classify output, or a results folder "
+                   "of analyze), the reference")
+    g.add_argument("b", help="coding B (the same kinds)")
     g.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
     g.add_argument("--json", help="also write the figures as JSON to this file")
     g.set_defaults(func=_cmd_agreement)

@@ -18,7 +18,7 @@ import pandas as pd
 from .codebook import BOILERPLATE
 
 __all__ = ["Evaluation", "agreement", "cohen_kappa", "compare_codings", "evaluate_model",
-           "krippendorff_alpha", "load_codings"]
+           "evaluate_passages", "krippendorff_alpha", "load_codings", "passage_codings"]
 
 
 def krippendorff_alpha(data: np.ndarray) -> float:
@@ -88,7 +88,8 @@ class Evaluation:
     Attributes:
         per_label: one row per label: support, tp, fp, fn, precision, recall, f1, alpha, kappa.
         summary: micro/macro precision, recall, F1 over the themes, mean alpha, boilerplate F1, and
-            the number of passages.
+            the number of passages. A figure with nothing to count is ``None`` (micro-F1 when
+            neither coding has a theme; macro-F1 when the reference has none).
         per_language: the same summary per language code.
     """
 
@@ -111,11 +112,11 @@ class Evaluation:
                          f"{_fmt(row.alpha):>8}{_fmt(row.kappa):>8}")
         s = self.summary
         lines.append("")
-        lines.append(f"micro P/R/F1 {s['micro_precision']:.3f} / {s['micro_recall']:.3f} / "
-                     f"{s['micro_f1']:.3f}   macro F1 {s['macro_f1']:.3f}   "
+        lines.append(f"micro P/R/F1 {_fmt(s['micro_precision'])} / {_fmt(s['micro_recall'])} / "
+                     f"{_fmt(s['micro_f1'])}   macro F1 {_fmt(s['macro_f1'])}   "
                      f"boilerplate F1 {_fmt(s['boilerplate_f1'])}   passages {s['n']}")
         for lang, ls in self.per_language.items():
-            lines.append(f"  {lang}: micro F1 {ls['micro_f1']:.3f}  macro F1 {ls['macro_f1']:.3f}"
+            lines.append(f"  {lang}: micro F1 {_fmt(ls['micro_f1'])}  macro F1 {_fmt(ls['macro_f1'])}"
                          f"  boilerplate F1 {_fmt(ls['boilerplate_f1'])}  passages {ls['n']}")
         return "\n".join(lines)
 
@@ -143,12 +144,15 @@ def _summary(gold: np.ndarray, pred: np.ndarray, labels: Sequence[str]) -> tuple
     mp, mr, mf = _prf(tp, fp, fn)
     present = themes[themes.support > 0]
     bp = table[table["label"] == BOILERPLATE]
+    counted = bool(tp + fp + fn)  # no theme in either coding (e.g. only page chrome): no figure
     summary = {
         "n": int(gold.shape[0]),
-        "micro_precision": round(mp, 4), "micro_recall": round(mr, 4), "micro_f1": round(mf, 4),
-        "macro_precision": round(float(present.precision.mean()), 4) if len(present) else 0.0,
-        "macro_recall": round(float(present.recall.mean()), 4) if len(present) else 0.0,
-        "macro_f1": round(float(present.f1.mean()), 4) if len(present) else 0.0,
+        "micro_precision": round(mp, 4) if counted else None,
+        "micro_recall": round(mr, 4) if counted else None,
+        "micro_f1": round(mf, 4) if counted else None,
+        "macro_precision": round(float(present.precision.mean()), 4) if len(present) else None,
+        "macro_recall": round(float(present.recall.mean()), 4) if len(present) else None,
+        "macro_f1": round(float(present.f1.mean()), 4) if len(present) else None,
         "mean_alpha": _round(float(present.alpha.mean())) if len(present) else None,
         "min_alpha": _round(float(present.alpha.min())) if len(present) else None,
         "boilerplate_f1": (round(float(bp.f1.iloc[0]), 4)
@@ -190,15 +194,31 @@ def evaluate_model(model: Any, gold: Sequence[Any]) -> Evaluation:
 
 def load_codings(path: str | Any, codebook: Any = None) -> tuple[dict[str, tuple[str, ...]],
                                                                  dict[str, str]]:
-    """Read one coding from JSON lines: annotation lines (``id``, ``themes``) or ``classify``
-    output (``id``, ``themes``, ``boilerplate``). Returns ``{id: labels}`` and ``{id: lang}``.
+    """Read one coding: JSON lines of annotations (``id``, ``themes``) or of ``classify`` output
+    (``id``, ``themes``, ``boilerplate``), or a results folder of ``alignment-nlp analyze`` (its
+    passages table, ids = ``passage_id``; see :func:`passage_codings`). Returns ``{id: labels}``
+    and ``{id: lang}``.
 
     Raises:
         AnnotationError: naming the file, line and field of a bad line.
+        InputError: a results folder without a passages table.
     """
+    from pathlib import Path
+
     from .annotations import AnnotationError, iter_jsonl, read_id, read_lang, read_themes
     from .codebook import default_codebook
 
+    if Path(path).is_dir():
+        from .output import load_results
+
+        result = load_results(path)
+        passages, codings = result.passages, result.codings
+        coding = passage_codings(passages)
+        # passages the model judged to be chrome (in CSV their null themes read back as "")
+        judged = codings.loc[codings["theme"] == BOILERPLATE, "passage_id"].astype(str)
+        coding.update({pid: (BOILERPLATE,) for pid in judged if pid in coding})
+        return coding, dict(zip(passages["passage_id"].astype(str),
+                                                   passages["lang"].astype(str), strict=True))
     cb = codebook or default_codebook()
     labels: dict[str, tuple[str, ...]] = {}
     langs: dict[str, str] = {}
@@ -211,21 +231,75 @@ def load_codings(path: str | Any, codebook: Any = None) -> tuple[dict[str, tuple
     return labels, langs
 
 
+def _compare_maps(a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]],
+                  langs: Mapping[str, str], labels: Sequence[str]) -> tuple[Evaluation,
+                                                                            dict[str, int]]:
+    """Compare two ``{id: labels}`` codings on the ids they share (``a`` is the reference)."""
+    from .classify import label_matrix
+
+    common = [pid for pid in a if pid in b]
+    ev = compare_codings(label_matrix([a[i] for i in common], labels),
+                         label_matrix([b[i] for i in common], labels), labels,
+                         [langs.get(i) or "und" for i in common])
+    return ev, {"common": len(common), "only_a": len(a) - len(common),
+                "only_b": len(b) - len(common)}
+
+
 def agreement(a: str | Any, b: str | Any, codebook: Any = None) -> tuple[Evaluation, dict[str, int]]:
     """Agreement between two codings of the same passages (matched by id): per theme
     Krippendorff's alpha and Cohen's kappa with the counts behind them (``a`` is the reference for
     precision and recall). Also returns how many ids were only in one of the two files."""
-    from .classify import label_matrix
     from .codebook import default_codebook
 
     cb = codebook or default_codebook()
     la, langs = load_codings(a, cb)
     lb, _ = load_codings(b, cb)
-    common = [pid for pid in la if pid in lb]
-    if not common:
+    if not any(pid in lb for pid in la):
         raise ValueError(f"the two codings share no passage id ({a}, {b}).")
-    ev = compare_codings(label_matrix([la[i] for i in common], cb.labels),
-                         label_matrix([lb[i] for i in common], cb.labels), cb.labels,
-                         [langs[i] or "und" for i in common])
-    return ev, {"common": len(common), "only_a": len(la) - len(common),
-                "only_b": len(lb) - len(common)}
+    return _compare_maps(la, lb, langs, cb.labels)
+
+
+def passage_codings(passages: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """The coding in a passages table from :func:`alignment_nlp.analyze` (``passage_id``,
+    ``boilerplate``, ``themes``) as ``{passage_id: labels}``: page chrome, whether flagged by the
+    chrome stage or by the model, reads as ``("boilerplate",)``."""
+    for column in ("passage_id", "boilerplate", "themes"):
+        if column not in passages.columns:
+            raise ValueError(f"the passages table has no {column!r} column; analyse with theme "
+                             f"coding on (not --no-themes).")
+    if passages["themes"].isna().all() and not passages["boilerplate"].astype(bool).all():
+        raise ValueError("the passages table has no theme coding (every 'themes' value is empty); "
+                         "analyse with theme coding on (not --no-themes).")
+    out: dict[str, tuple[str, ...]] = {}
+    for pid, chrome, themes in zip(passages["passage_id"], passages["boilerplate"],
+                                   passages["themes"], strict=True):
+        if bool(chrome) or themes is None or themes is pd.NA or themes != themes:
+            out[str(pid)] = (BOILERPLATE,)
+        else:
+            out[str(pid)] = tuple(t for t in str(themes).split(";") if t)
+    return out
+
+
+def evaluate_passages(passages: pd.DataFrame, gold: str | Any,
+                      codebook: Any = None) -> Evaluation:
+    """Compare the coding of an analysed passages table with a gold coding of the same passages
+    (JSON lines with ``id`` = ``passage_id`` and ``themes``, e.g. from ``import-qdpx``): how the
+    whole pipeline (segmentation, chrome, language, themes) agrees with a coder on real files.
+
+    Raises:
+        ValueError: when an id of the gold file is not a passage of the table (the files were
+            segmented differently), naming the first ones.
+    """
+    from .codebook import default_codebook
+
+    cb = codebook or default_codebook()
+    gold_labels, _ = load_codings(gold, cb)
+    pred = passage_codings(passages)
+    missing = [pid for pid in gold_labels if pid not in pred]
+    if missing:
+        raise ValueError(f"{len(missing)} of the {len(gold_labels)} passages in {gold} are not in "
+                         f"the passages table (first: {missing[:3]}); the gold coding must come "
+                         f"from the same files, segmented the same way.")
+    langs = dict(zip(passages["passage_id"].astype(str), passages["lang"].astype(str),
+                     strict=True))
+    return _compare_maps(gold_labels, pred, langs, cb.labels)[0]
