@@ -232,10 +232,8 @@ def test_agreement_command_reads_a_results_folder(corpus_result, tmp_path, capsy
     from alignment_nlp.evaluate import passage_codings
 
     write_tables(corpus_result, tmp_path / "out", fmt=fmt)
-    coding = passage_codings(corpus_result.passages)
-    judged = corpus_result.codings.loc[corpus_result.codings["theme"] == "boilerplate",
-                                       "passage_id"]
-    coding.update({pid: ("boilerplate",) for pid in judged})
+    coding = passage_codings(corpus_result.passages, corpus_result.codings)
+    assert coding == passage_codings(corpus_result.passages)  # in memory: null themes = chrome
     gold = _write_jsonl(tmp_path / "gold.jsonl", [{"id": k, "themes": list(v)}
                                                   for k, v in coding.items()])
     assert main(["agreement", str(gold), str(tmp_path / "out")]) == 0

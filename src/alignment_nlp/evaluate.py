@@ -212,13 +212,10 @@ def load_codings(path: str | Any, codebook: Any = None) -> tuple[dict[str, tuple
         from .output import load_results
 
         result = load_results(path)
-        passages, codings = result.passages, result.codings
-        coding = passage_codings(passages)
-        # passages the model judged to be chrome (in CSV their null themes read back as "")
-        judged = codings.loc[codings["theme"] == BOILERPLATE, "passage_id"].astype(str)
-        coding.update({pid: (BOILERPLATE,) for pid in judged if pid in coding})
-        return coding, dict(zip(passages["passage_id"].astype(str),
-                                                   passages["lang"].astype(str), strict=True))
+        passages = result.passages
+        langs = dict(zip(passages["passage_id"].astype(str), passages["lang"].astype(str),
+                         strict=True))
+        return passage_codings(passages, result.codings), langs
     cb = codebook or default_codebook()
     labels: dict[str, tuple[str, ...]] = {}
     langs: dict[str, str] = {}
@@ -259,10 +256,13 @@ def agreement(a: str | Any, b: str | Any, codebook: Any = None) -> tuple[Evaluat
     return _compare_maps(la, lb, langs, cb.labels)
 
 
-def passage_codings(passages: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+def passage_codings(passages: pd.DataFrame,
+                    codings: pd.DataFrame | None = None) -> dict[str, tuple[str, ...]]:
     """The coding in a passages table from :func:`alignment_nlp.analyze` (``passage_id``,
     ``boilerplate``, ``themes``) as ``{passage_id: labels}``: page chrome, whether flagged by the
-    chrome stage or by the model, reads as ``("boilerplate",)``."""
+    chrome stage or by the model, reads as ``("boilerplate",)``. The model's chrome shows as null
+    ``themes`` in memory and in parquet; a table read back from CSV loses that, so give the
+    ``codings`` table too (its ``boilerplate`` rows)."""
     for column in ("passage_id", "boilerplate", "themes"):
         if column not in passages.columns:
             raise ValueError(f"the passages table has no {column!r} column; analyse with theme "
@@ -273,10 +273,13 @@ def passage_codings(passages: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for pid, chrome, themes in zip(passages["passage_id"], passages["boilerplate"],
                                    passages["themes"], strict=True):
-        if bool(chrome) or themes is None or themes is pd.NA or themes != themes:
+        if bool(chrome) or pd.isna(themes):
             out[str(pid)] = (BOILERPLATE,)
         else:
             out[str(pid)] = tuple(t for t in str(themes).split(";") if t)
+    if codings is not None and len(codings):
+        judged = codings.loc[codings["theme"] == BOILERPLATE, "passage_id"].astype(str)
+        out.update({pid: (BOILERPLATE,) for pid in judged if pid in out})
     return out
 
 
