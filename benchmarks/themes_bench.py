@@ -7,11 +7,12 @@
     python benchmarks/themes_bench.py curve         # dev F1 against training size
         (crosslingual and curve: --classifier NAME [--params JSON] picks the candidate)
     python benchmarks/themes_bench.py speed         # passages per second on one core
-    python benchmarks/themes_bench.py real          # the whole pipeline on the five real seed
-        documents (../shared/seeds) against our coding of their passages (corpora/annotations/seeds)
+    python benchmarks/themes_bench.py real          # the whole pipeline on the real seed
+        documents (../shared/seeds) against our coding of their passages
 
-Add ``--json FILE`` to keep the figures. Tune on dev only; test is read by ``test``, ``crosslingual``
-and ``speed``; the real passages by ``real`` only, and never to choose anything. Figures and the commands that produced them go to docs/benchmarks.md.
+Add ``--json FILE`` to keep the figures. Tune on dev only; test is read by ``test``,
+``crosslingual`` and ``speed``; the real passages by ``real`` only, and never to choose anything.
+Figures and the commands that produced them go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -53,11 +54,15 @@ def _load(split):  # noqa: ANN001, ANN202
     return load_annotations(FILES, split=split)
 
 
+def _f(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"  # None: nothing to count (no theme in either coding)
+
+
 def _row(name: str, ev, extra: str = "") -> str:  # noqa: ANN001
     s = ev.summary
-    langs = " | ".join(f"{ev.per_language[lang]['micro_f1']:.3f}" for lang in LANGS
+    langs = " | ".join(_f(ev.per_language[lang]["micro_f1"]) for lang in LANGS
                        if lang in ev.per_language)
-    return (f"| {name} | {s['micro_f1']:.3f} | {s['macro_f1']:.3f} | {langs} | "
+    return (f"| {name} | {_f(s['micro_f1'])} | {_f(s['macro_f1'])} | {langs} | "
             f"{s['boilerplate_f1'] if s['boilerplate_f1'] is not None else '-'} |{extra}")
 
 
@@ -117,7 +122,7 @@ def cmd_crosslingual(args) -> dict:  # noqa: ANN001
         part = [a for a in train if a.lang == src]
         model = make_classifier(kind, **params).fit(part, [a.themes for a in part])
         ev = evaluate_model(model, test)
-        cells = [f"{ev.per_language[lang]['micro_f1']:.3f}" + (" (same)" if lang == src else "")
+        cells = [_f(ev.per_language[lang]["micro_f1"]) + (" (same)" if lang == src else "")
                  for lang in LANGS]
         print(f"| {src} ({len(part)}) | {' | '.join(cells)} |", flush=True)
         out[src] = ev.per_language
@@ -156,7 +161,7 @@ def cmd_curve(args) -> dict:  # noqa: ANN001
         part = [a for a in train if a.doc in keep]
         model = make_classifier(kind, **params).fit(part, [a.themes for a in part])
         ev = evaluate_model(model, dev)
-        print(f"| {len(part)} | {ev.summary['micro_f1']:.3f} | {ev.summary['macro_f1']:.3f} |",
+        print(f"| {len(part)} | {_f(ev.summary['micro_f1'])} | {_f(ev.summary['macro_f1'])} |",
               flush=True)
         out[len(part)] = ev.summary
     return out
@@ -204,8 +209,11 @@ def cmd_real(args) -> dict:  # noqa: ANN001
     import alignment_nlp as an
 
     coded = ANN / "seeds"
+    files = sorted(Path(args.seeds).glob("0*.txt"))
+    if not files:
+        raise SystemExit(f"no seed documents (0*.txt) in {args.seeds}; give --seeds DIR.")
     human, counts = an.agreement(coded / "coder1.jsonl", coded / "coder2.jsonl")
-    result = an.analyze(sorted(Path(args.seeds).glob("0*.txt")), show_progress=False,
+    result = an.analyze(files, show_progress=False,
                         options=an.AnalysisOptions(model=args.model))
     ev = an.evaluate_passages(result.passages, coded / "gold.jsonl")
     print(f"model ({args.model or 'models/default'}) against the adjudicated coding, "

@@ -13,6 +13,7 @@ import pytest
 from alignment_nlp.classify import default_model
 from alignment_nlp.cli import main
 from alignment_nlp.codebook import default_codebook
+from alignment_nlp.errors import InputError
 from alignment_nlp.evaluate import cohen_kappa, compare_codings, krippendorff_alpha
 
 ANN = Path(__file__).resolve().parents[1] / "corpora" / "annotations"
@@ -213,16 +214,17 @@ def test_evaluate_passages_reads_the_analysis_coding(corpus_result, tmp_path):
     chrome = passages.loc[passages["boilerplate"].astype(bool), "passage_id"]
     assert all(coding[pid] == ("boilerplate",) for pid in chrome)
     # a gold file equal to the analysis' own coding agrees perfectly; one changed passage counts
-    sample = passages[~passages["boilerplate"].astype(bool)].head(40)
+    sample = passages[~passages["boilerplate"].astype(bool) & passages["themes"].notna()].head(40)
     rows = [{"id": pid, "themes": list(coding[pid])} for pid in sample["passage_id"]]
-    rows[0]["themes"] = ["trust"] if "trust" not in rows[0]["themes"] else ["budget"]
+    missed = next(t for t in default_codebook().theme_ids if t not in rows[0]["themes"])
+    rows[0]["themes"] = [*rows[0]["themes"], missed]  # one theme the model did not give
     gold = _write_jsonl(tmp_path / "gold.jsonl", rows)
     ev = evaluate_passages(passages, gold)
     assert ev.summary["n"] == 40
     assert int(ev.per_label["fn"].sum()) == 1 and ev.summary["micro_f1"] < 1
     # ids from other files (segmented differently) are an error that names them
     stale = _write_jsonl(tmp_path / "stale.jsonl", [{"id": "doc-x:0-10", "themes": []}])
-    with pytest.raises(ValueError, match=r"1 of the 1 passages in .*stale.jsonl.*doc-x:0-10"):
+    with pytest.raises(InputError, match=r"stale.jsonl, field 'id': 1 of its 1 .*doc-x:0-10"):
         evaluate_passages(passages, stale)
 
 
@@ -232,8 +234,13 @@ def test_agreement_command_reads_a_results_folder(corpus_result, tmp_path, capsy
     from alignment_nlp.evaluate import passage_codings
 
     write_tables(corpus_result, tmp_path / "out", fmt=fmt)
-    coding = passage_codings(corpus_result.passages, corpus_result.codings)
-    assert coding == passage_codings(corpus_result.passages)  # in memory: null themes = chrome
+    passages, codings = corpus_result.passages, corpus_result.codings
+    coding = passage_codings(passages, codings)
+    judged = set(codings.loc[codings["theme"] == "boilerplate", "passage_id"])
+    assert judged and not passages.set_index("passage_id").loc[list(judged), "boilerplate"].any()
+    # the passages the model judged to be chrome read as chrome from the folder too (in CSV their
+    # themes come back as "", and only the codings table tells them apart)
+    assert all(coding[pid] == ("boilerplate",) for pid in judged)
     gold = _write_jsonl(tmp_path / "gold.jsonl", [{"id": k, "themes": list(v)}
                                                   for k, v in coding.items()])
     assert main(["agreement", str(gold), str(tmp_path / "out")]) == 0

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import BOILERPLATE
+from .errors import InputError
 
 __all__ = ["Evaluation", "agreement", "cohen_kappa", "compare_codings", "evaluate_model",
            "evaluate_passages", "krippendorff_alpha", "load_codings", "passage_codings"]
@@ -116,8 +117,9 @@ class Evaluation:
                      f"{_fmt(s['micro_f1'])}   macro F1 {_fmt(s['macro_f1'])}   "
                      f"boilerplate F1 {_fmt(s['boilerplate_f1'])}   passages {s['n']}")
         for lang, ls in self.per_language.items():
-            lines.append(f"  {lang}: micro F1 {_fmt(ls['micro_f1'])}  macro F1 {_fmt(ls['macro_f1'])}"
-                         f"  boilerplate F1 {_fmt(ls['boilerplate_f1'])}  passages {ls['n']}")
+            lines.append(f"  {lang}: micro F1 {_fmt(ls['micro_f1'])}  "
+                         f"macro F1 {_fmt(ls['macro_f1'])}  "
+                         f"boilerplate F1 {_fmt(ls['boilerplate_f1'])}  passages {ls['n']}")
         return "\n".join(lines)
 
 
@@ -208,15 +210,20 @@ def load_codings(path: str | Any, codebook: Any = None) -> tuple[dict[str, tuple
     from .annotations import AnnotationError, iter_jsonl, read_id, read_lang, read_themes
     from .codebook import default_codebook
 
+    cb = codebook or default_codebook()
     if Path(path).is_dir():
         from .output import load_results
 
         result = load_results(path)
-        passages = result.passages
-        langs = dict(zip(passages["passage_id"].astype(str), passages["lang"].astype(str),
-                         strict=True))
-        return passage_codings(passages, result.codings), langs
-    cb = codebook or default_codebook()
+        coding = passage_codings(result.passages, result.codings)
+        valid = set(cb.labels)
+        for pid, labels in coding.items():
+            unknown = [t for t in labels if t not in valid]
+            if unknown:
+                raise InputError(f"passage {pid!r} is coded with {unknown!r}, which codebook "
+                                 f"{cb.id!r} does not have; give the codebook the folder was "
+                                 f"coded with (--codebook).", path=str(path))
+        return coding, _passage_langs(result.passages)
     labels: dict[str, tuple[str, ...]] = {}
     langs: dict[str, str] = {}
     for n, obj in iter_jsonl(path, "a JSON-lines coding file"):
@@ -249,10 +256,13 @@ def agreement(a: str | Any, b: str | Any, codebook: Any = None) -> tuple[Evaluat
     from .codebook import default_codebook
 
     cb = codebook or default_codebook()
-    la, langs = load_codings(a, cb)
-    lb, _ = load_codings(b, cb)
+    la, langs_a = load_codings(a, cb)
+    lb, langs_b = load_codings(b, cb)
     if not any(pid in lb for pid in la):
-        raise ValueError(f"the two codings share no passage id ({a}, {b}).")
+        raise InputError(f"the two codings share no passage id (first ids: {list(la)[:2]!r} "
+                         f"and {list(lb)[:2]!r}); both must code the same passages by the same "
+                         f"ids.", path=f"{a} / {b}")
+    langs = {pid: langs_a.get(pid) or langs_b.get(pid, "") for pid in la}
     return _compare_maps(la, lb, langs, cb.labels)
 
 
@@ -263,17 +273,19 @@ def passage_codings(passages: pd.DataFrame,
     chrome stage or by the model, reads as ``("boilerplate",)``. The model's chrome shows as null
     ``themes`` in memory and in parquet; a table read back from CSV loses that, so give the
     ``codings`` table too (its ``boilerplate`` rows)."""
-    for column in ("passage_id", "boilerplate", "themes"):
-        if column not in passages.columns:
-            raise ValueError(f"the passages table has no {column!r} column; analyse with theme "
-                             f"coding on (not --no-themes).")
-    if passages["themes"].isna().all() and not passages["boilerplate"].astype(bool).all():
+    missing = [c for c in ("passage_id", "boilerplate", "themes") if c not in passages.columns]
+    if missing:
+        raise ValueError(f"expected a passages table of alignment_nlp.analyze with the columns "
+                         f"passage_id, boilerplate and themes; {missing!r} missing (columns: "
+                         f"{list(passages.columns)!r}).")
+    chrome_flags = passages["boilerplate"].fillna(False).astype(bool)
+    if passages["themes"].isna().all() and not chrome_flags.all():
         raise ValueError("the passages table has no theme coding (every 'themes' value is empty); "
                          "analyse with theme coding on (not --no-themes).")
     out: dict[str, tuple[str, ...]] = {}
-    for pid, chrome, themes in zip(passages["passage_id"], passages["boilerplate"],
-                                   passages["themes"], strict=True):
-        if bool(chrome) or pd.isna(themes):
+    for pid, chrome, themes in zip(passages["passage_id"], chrome_flags, passages["themes"],
+                                   strict=True):
+        if chrome or pd.isna(themes):
             out[str(pid)] = (BOILERPLATE,)
         else:
             out[str(pid)] = tuple(t for t in str(themes).split(";") if t)
@@ -283,26 +295,34 @@ def passage_codings(passages: pd.DataFrame,
     return out
 
 
-def evaluate_passages(passages: pd.DataFrame, gold: str | Any,
-                      codebook: Any = None) -> Evaluation:
+def _passage_langs(passages: pd.DataFrame) -> dict[str, str]:
+    """``{passage_id: lang}``, ``"und"`` where the table has no language."""
+    return dict(zip(passages["passage_id"].astype(str),
+                    passages["lang"].astype(object).fillna("und").astype(str), strict=True))
+
+
+def evaluate_passages(passages: pd.DataFrame, gold: str | Any, codebook: Any = None,
+                      codings: pd.DataFrame | None = None) -> Evaluation:
     """Compare the coding of an analysed passages table with a gold coding of the same passages
     (JSON lines with ``id`` = ``passage_id`` and ``themes``, e.g. from ``import-qdpx``): how the
     whole pipeline (segmentation, chrome, language, themes) agrees with a coder on real files.
 
+    Give ``codings`` (the analysis' codings table) when the passages were read back from CSV, so
+    that the passages the model judged to be chrome count as such (:func:`passage_codings`).
+
     Raises:
-        ValueError: when an id of the gold file is not a passage of the table (the files were
+        InputError: when an id of the gold file is not a passage of the table (the files were
             segmented differently), naming the first ones.
     """
     from .codebook import default_codebook
 
     cb = codebook or default_codebook()
     gold_labels, _ = load_codings(gold, cb)
-    pred = passage_codings(passages)
+    pred = passage_codings(passages, codings)
     missing = [pid for pid in gold_labels if pid not in pred]
     if missing:
-        raise ValueError(f"{len(missing)} of the {len(gold_labels)} passages in {gold} are not in "
-                         f"the passages table (first: {missing[:3]}); the gold coding must come "
-                         f"from the same files, segmented the same way.")
-    langs = dict(zip(passages["passage_id"].astype(str), passages["lang"].astype(str),
-                     strict=True))
-    return _compare_maps(gold_labels, pred, langs, cb.labels)[0]
+        raise InputError(f"{len(missing)} of its {len(gold_labels)} passage ids are not in the "
+                         f"passages table (first: {missing[:3]!r}); the gold coding must code "
+                         f"passages of the same files, segmented the same way (ids = passage_id).",
+                         path=str(gold), field="id")
+    return _compare_maps(gold_labels, pred, _passage_langs(passages), cb.labels)[0]
