@@ -153,6 +153,17 @@ def tune_thresholds(scores: np.ndarray, Y: np.ndarray, *, default: float = 0.5,
     return out
 
 
+def decide_labels(scores: np.ndarray, thresholds: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Indicator matrix from scores and per-label thresholds; a passage whose ``boilerplate``
+    score reaches its threshold gets that label alone."""
+    pred = (scores >= thresholds).astype(np.int8)
+    bp = list(labels).index(BOILERPLATE)
+    is_bp = pred[:, bp] == 1
+    pred[is_bp] = 0
+    pred[is_bp, bp] = 1
+    return pred
+
+
 @dataclass(frozen=True)
 class ThemePrediction:
     """The coding of one passage.
@@ -309,12 +320,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """Indicator matrix from scores: per-label thresholds; boilerplate stands alone."""
         default = self.threshold if isinstance(self.threshold, (int, float)) else 0.5
         thresholds = getattr(self, "thresholds_", np.full(scores.shape[1], default))
-        pred = (scores >= thresholds).astype(np.int8)
-        bp = self._boilerplate_index()
-        is_bp = pred[:, bp] == 1
-        pred[is_bp] = 0
-        pred[is_bp, bp] = 1
-        return pred
+        return decide_labels(scores, thresholds, self.labels)
 
     def predict(self, X: Any) -> np.ndarray:
         """Indicator matrix ``(n_passages, n_labels)`` over :attr:`classes_`."""

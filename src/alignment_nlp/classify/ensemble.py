@@ -74,9 +74,12 @@ class EnsembleThemeClassifier(ThemeClassifier):
             oof.append(member.out_of_fold_scores(inputs, Y))
             member.fit(inputs, Y)
             self.members_.append(member)
-        stack = np.stack(oof, axis=2)  # (n, k, m)
+        self._fit_combiner(np.stack(oof, axis=2), Y, inputs)
+
+    def _fit_combiner(self, stack: np.ndarray, Y: np.ndarray, inputs: Inputs) -> None:
+        """The stacking models, from the members' out-of-fold scores ``stack`` ``(n, k, m)``, and
+        the stacked scores the thresholds are tuned on (out of fold too, same grouped folds)."""
         self.stack_coef_, self.stack_intercept_ = self._fit_stacker(stack, Y)
-        # thresholds are tuned on stacker scores that are out of fold too (same grouped folds)
         self.oof_scores_ = np.zeros(Y.shape)
         for train_idx, test_idx in self._folds(inputs):
             coef, intercept = self._fit_stacker(stack[train_idx], Y[train_idx])

@@ -1,0 +1,139 @@
+"""How the shipped ensemble combines its members, measured on dev.
+
+    python benchmarks/stacker_bench.py --cache DIR
+
+Step 1 (about an hour on 2 cores; skipped when DIR already holds the scores): the members of the
+shipped design (cues, lexical, embedding, finetuned; Makefile ``MODEL_PARAMS``) give their
+out-of-fold scores on the train split, with the ensemble's own grouped folds (cv=2), and, fitted on
+all of train, their scores on dev. Step 2 (seconds): combinations of those scores, each scored on
+dev, and, as a check that does not read dev, within train over 5 grouped folds of the
+out-of-fold scores (thresholds tuned inside the training folds).
+
+Every stacked row goes through the ensemble's own code (``_fit_combiner``, ``_combine``,
+``tune_thresholds``), so the first row is the shipped design trained on train.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = [ROOT / "corpora" / "annotations" / f"{lang}.jsonl" for lang in ("nl", "de", "zh", "da")]
+MEMBERS = ("cues", "lexical", "embedding", "finetuned")
+LANGS = ("nl", "de", "zh", "da")
+
+
+def _scores(cache: Path, train, dev):  # noqa: ANN001, ANN202
+    """Members' out-of-fold train scores ``(n, k, m)`` and dev scores ``(n_dev, k, m)``."""
+    from alignment_nlp.classify import as_inputs, make_classifier
+
+    ens = make_classifier("ensemble", members=list(MEMBERS), cv=2)
+    inputs, dev_inputs = as_inputs(train), as_inputs(dev)
+    Y = _labels(train, ens.labels)
+    oof, dev_scores = [], []
+    for name in MEMBERS:
+        path = cache / f"{name}.npz"
+        if not path.exists():
+            member = ens._new_member(name)
+            o = member.out_of_fold_scores(inputs, Y)
+            d = member.fit(inputs, Y)._scores(dev_inputs)
+            np.savez(path, oof=o, dev=d)
+            print(f"{name}: scores saved to {path}", flush=True)
+        with np.load(path) as z:
+            oof.append(z["oof"])
+            dev_scores.append(z["dev"])
+    return np.stack(oof, axis=2), np.stack(dev_scores, axis=2)
+
+
+def _labels(rows, labels):  # noqa: ANN001, ANN202
+    from alignment_nlp.classify import label_matrix
+
+    return label_matrix([a.themes for a in rows], labels)
+
+
+def _stacked(members: Sequence[str], **params) -> Callable:  # noqa: ANN003
+    """Fit the ensemble's stacker on rows ``a`` of the out-of-fold scores; return scores for ``X``
+    and thresholds tuned on the stacker's own out-of-fold scores (as ``fit`` does)."""
+    from alignment_nlp.classify import make_classifier, tune_thresholds
+    from alignment_nlp.classify._base import Inputs
+
+    cols = [MEMBERS.index(m) for m in members]
+
+    def method(S, Y, groups, X):  # noqa: ANN001, ANN202, N803
+        ens = make_classifier("ensemble", members=list(members), cv=2, **params)
+        n = len(Y)
+        ens._fit_combiner(S[:, :, cols], Y, Inputs([""] * n, ["und"] * n, [None] * n, list(groups)))
+        return ens._combine(X[:, :, cols]), tune_thresholds(ens.oof_scores_, Y)
+    return method
+
+
+def _mean(weights: Sequence[float]) -> Callable:
+    """Weighted mean of the members' scores, per-theme thresholds tuned on the training rows."""
+    from alignment_nlp.classify import tune_thresholds
+
+    w = np.asarray(weights, dtype=float) / np.sum(weights)
+
+    def method(S, Y, groups, X):  # noqa: ANN001, ANN202, N803, ARG001
+        return (X * w).sum(axis=2), tune_thresholds((S * w).sum(axis=2), Y)
+    return method
+
+
+CANDIDATES = [
+    ("stacked, all four members (shipped design)", _stacked(MEMBERS)),
+    *[(f"stacked, without {m}", _stacked([x for x in MEMBERS if x != m])) for m in MEMBERS],
+    ("finetuned alone (stacker = calibration)", _stacked(["finetuned"])),
+    ("stacked, C=0.1", _stacked(MEMBERS, C=0.1)),
+    ("stacked, C=10", _stacked(MEMBERS, C=10.0)),
+    ("stacked, each theme reads every theme's scores", _stacked(MEMBERS, stack="all")),
+    ("mean of the four scores", _mean([1, 1, 1, 1])),
+    ("mean, finetuned weighted 3", _mean([1, 1, 1, 3])),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cache", required=True, help="folder for the members' scores")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    from sklearn.model_selection import GroupKFold
+
+    from alignment_nlp.annotations import load_annotations
+    from alignment_nlp.classify import make_classifier
+    from alignment_nlp.classify._base import decide_labels
+    from alignment_nlp.evaluate import compare_codings
+
+    train, dev = load_annotations(FILES, split="train"), load_annotations(FILES, split="dev")
+    labels = make_classifier("ensemble").labels
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    S, D = _scores(cache, train, dev)
+    Y, DY = _labels(train, labels), _labels(dev, labels)
+    groups = np.array([a.doc for a in train])
+    dev_langs, train_langs = [a.lang for a in dev], [a.lang for a in train]
+    print(f"train {len(train)} passages (out-of-fold member scores), dev {len(dev)}\n")
+    print("| combination | dev micro-F1 | dev macro-F1 | " + " | ".join(LANGS)
+          + " | boilerplate F1 | themes alpha >= 0.667 | train, 5 folds: micro-F1 |")
+    print("|---|---|---|" + "---|" * len(LANGS) + "---|---|---|")
+    for name, method in CANDIDATES:
+        scores, th = method(S, Y, groups, D)
+        ev = compare_codings(DY, decide_labels(scores, th, labels), labels, dev_langs)
+        inner = np.zeros(Y.shape, dtype=np.int8)
+        for a, b in GroupKFold(n_splits=5).split(S, groups=groups):
+            sc, t = method(S[a], Y[a], groups[a], S[b])
+            inner[b] = decide_labels(sc, t, labels)
+        within = compare_codings(Y, inner, labels, train_langs).summary["micro_f1"]
+        s, per = ev.summary, ev.per_label.set_index("label")
+        alpha = per.loc[[x for x in labels if x != "boilerplate"], "alpha"]
+        print(f"| {name} | {s['micro_f1']:.3f} | {s['macro_f1']:.3f} | "
+              + " | ".join(f"{ev.per_language[x]['micro_f1']:.3f}" for x in LANGS)
+              + f" | {s['boilerplate_f1']:.3f} | {int((alpha >= 0.667).sum())} | {within:.3f} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
