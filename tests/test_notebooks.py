@@ -21,10 +21,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
-#: Seconds one cell may take before the run fails.
+#: Seconds one cell may take before the run fails: a guard against a hung kernel, not a speed
+#: target (speed is measured by benchmarks/, never asserted here; a loaded machine is slower).
 CELL_TIMEOUT = int(os.environ.get("ALIGNMENT_NLP_NOTEBOOK_CELL_TIMEOUT", "300"))
-#: Seconds a whole notebook may take (kernel start included); the target is well under this.
-BUDGET = float(os.environ.get("ALIGNMENT_NLP_NOTEBOOK_BUDGET", "180"))
 
 #: notebook -> working directory of its kernel
 CASES = {
@@ -92,7 +91,6 @@ def test_notebook_runs(name: str, tmp_path: Path) -> None:
     if name == "explore-a-run.ipynb":
         marked = [o for o in outputs if "<mark" in str(o.get("data", {}).get("text/html", ""))]
         assert marked, f"{name}: no HTML output with <mark> around evidence spans"
-    assert seconds < BUDGET, f"{name} took {seconds:.0f} s (budget {BUDGET:.0f} s)"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
