@@ -243,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="folder to write the model to")
     t.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
     t.add_argument("--classifier", default="ensemble",
-                   help="ensemble (default), lexical, embedding or cues")
+                   help="ensemble (default), lexical, embedding, finetuned or cues")
     t.add_argument("--params", help='classifier parameters as JSON, e.g. \'{"C": 2.0}\'')
     t.add_argument("--split", action="append", choices=("train", "dev", "test"),
                    help="use only lines of this split (repeatable; default: all lines)")

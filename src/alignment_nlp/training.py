@@ -57,7 +57,7 @@ def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
         codebook: the codebook the labels belong to (a :class:`Codebook`, a YAML path, or ``None``
             for the default codebook).
         classifier: registered classifier name (``"ensemble"``, ``"lexical"``, ``"embedding"``,
-            ``"cues"``).
+            ``"finetuned"``, ``"cues"``).
         params: extra parameters of the classifier.
         splits: keep only lines of these splits (``["train", "dev"]``); ``None`` keeps all.
         out: folder to save the model to (without pickle).
