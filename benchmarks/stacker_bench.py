@@ -56,19 +56,27 @@ def _labels(rows, labels):  # noqa: ANN001, ANN202
     return label_matrix([a.themes for a in rows], labels)
 
 
-def _stacked(members: Sequence[str], **params) -> Callable:  # noqa: ANN003
-    """Fit the ensemble's stacker on rows ``a`` of the out-of-fold scores; return scores for ``X``
-    and thresholds tuned on the stacker's own out-of-fold scores (as ``fit`` does)."""
+def _logit(scores: np.ndarray) -> np.ndarray:
+    p = np.clip(scores, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def _stacked(members: Sequence[str], transform: Callable | None = None, **params) -> Callable:  # noqa: ANN003
+    """Fit the ensemble's stacker on the out-of-fold scores ``S`` (after ``transform``, if given);
+    return its scores for ``X`` and thresholds tuned on its own out-of-fold scores (as ``fit``
+    does)."""
     from alignment_nlp.classify import make_classifier, tune_thresholds
     from alignment_nlp.classify._base import Inputs
 
     cols = [MEMBERS.index(m) for m in members]
+    prep = transform or (lambda a: a)
 
     def method(S, Y, groups, X):  # noqa: ANN001, ANN202, N803
         ens = make_classifier("ensemble", members=list(members), cv=2, **params)
         n = len(Y)
-        ens._fit_combiner(S[:, :, cols], Y, Inputs([""] * n, ["und"] * n, [None] * n, list(groups)))
-        return ens._combine(X[:, :, cols]), tune_thresholds(ens.oof_scores_, Y)
+        ens._fit_combiner(prep(S[:, :, cols]), Y,
+                          Inputs([""] * n, ["und"] * n, [None] * n, list(groups)))
+        return ens._combine(prep(X[:, :, cols])), tune_thresholds(ens.oof_scores_, Y)
     return method
 
 
@@ -90,6 +98,7 @@ CANDIDATES = [
     ("stacked, C=0.1", _stacked(MEMBERS, C=0.1)),
     ("stacked, C=10", _stacked(MEMBERS, C=10.0)),
     ("stacked, each theme reads every theme's scores", _stacked(MEMBERS, stack="all")),
+    ("stacked on logits of the scores", _stacked(MEMBERS, transform=_logit)),
     ("mean of the four scores", _mean([1, 1, 1, 1])),
     ("mean, finetuned weighted 3", _mean([1, 1, 1, 3])),
 ]
@@ -116,9 +125,11 @@ def main() -> None:
     groups = np.array([a.doc for a in train])
     dev_langs, train_langs = [a.lang for a in dev], [a.lang for a in train]
     print(f"train {len(train)} passages (out-of-fold member scores), dev {len(dev)}\n")
-    print("| combination | dev micro-F1 | dev macro-F1 | " + " | ".join(LANGS)
-          + " | boilerplate F1 | themes alpha >= 0.667 | train, 5 folds: micro-F1 |")
-    print("|---|---|---|" + "---|" * len(LANGS) + "---|---|---|")
+    cols = ("micro-F1", "macro-F1", "boilerplate F1", "themes alpha >= 0.667")
+    print("| combination | " + " | ".join(f"dev {c}" for c in cols) + " | "
+          + " | ".join(f"dev {x}" for x in LANGS) + " | "
+          + " | ".join(f"train, 5 folds: {c}" for c in cols) + " |")
+    print("|---|" + "---|" * (2 * len(cols) + len(LANGS)))
     for name, method in CANDIDATES:
         scores, th = method(S, Y, groups, D)
         ev = compare_codings(DY, decide_labels(scores, th, labels), labels, dev_langs)
@@ -126,14 +137,18 @@ def main() -> None:
         for a, b in GroupKFold(n_splits=5).split(S, groups=groups):
             sc, t = method(S[a], Y[a], groups[a], S[b])
             inner[b] = decide_labels(sc, t, labels)
-        within = compare_codings(Y, inner, labels, train_langs).summary["micro_f1"]
-        s, per = ev.summary, ev.per_label.set_index("label")
-        alpha = per.loc[[x for x in labels if x != "boilerplate"], "alpha"]
-        print(f"| {name} | {s['micro_f1']:.3f} | {s['macro_f1']:.3f} | "
+        within = compare_codings(Y, inner, labels, train_langs)
+        print(f"| {name} | {_cells(ev, labels)} | "
               + " | ".join(f"{ev.per_language[x]['micro_f1']:.3f}" for x in LANGS)
-              + f" | {s['boilerplate_f1']:.3f} | {int((alpha >= 0.667).sum())} | {within:.3f} |",
-              flush=True)
+              + f" | {_cells(within, labels)} |", flush=True)
 
+
+def _cells(ev, labels) -> str:  # noqa: ANN001
+    """micro-F1, macro-F1, boilerplate F1 and the number of themes at alpha >= 0.667."""
+    s, per = ev.summary, ev.per_label.set_index("label")
+    alpha = per.loc[[x for x in labels if x != "boilerplate"], "alpha"]
+    return (f"{s['micro_f1']:.3f} | {s['macro_f1']:.3f} | {s['boilerplate_f1']:.3f} | "
+            f"{int((alpha >= 0.667).sum())}")
 
 if __name__ == "__main__":
     main()

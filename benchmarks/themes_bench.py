@@ -42,7 +42,7 @@ CANDIDATES = [
     ("ensemble: cues+lexical+embedding", "ensemble", {"member_params": EMB}),
     # needs torch; about 15 min on 2 cores with 3,700 training passages
     ("finetuned", "finetuned", {}),
-    # the shipped default (Makefile MODEL_PARAMS); about 45 min on 2 cores
+    # the shipped default (Makefile MODEL_PARAMS); about an hour on 2 cores
     ("ensemble: cues+lexical+embedding+finetuned", "ensemble",
      {"members": ["cues", "lexical", "embedding", "finetuned"], "cv": 2, "member_params": EMB}),
 ]
