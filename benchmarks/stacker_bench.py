@@ -7,7 +7,8 @@ shipped design (cues, lexical, embedding, finetuned; Makefile ``MODEL_PARAMS``) 
 out-of-fold scores on the train split, with the ensemble's own grouped folds (cv=2), and, fitted on
 all of train, their scores on dev. Step 2 (seconds): combinations of those scores, each scored on
 dev, and, as a check that does not read dev, within train over 5 grouped folds of the
-out-of-fold scores (thresholds tuned inside the training folds).
+out-of-fold scores (thresholds tuned inside the training folds). Last, a threshold diagnostic on
+dev for the shipped row.
 
 Every stacked row goes through the ensemble's own code (``_fit_combiner``, ``_combine``,
 ``tune_thresholds``), so the first row is the shipped design trained on train.
@@ -141,6 +142,34 @@ def main() -> None:
         print(f"| {name} | {_cells(ev, labels)} | "
               + " | ".join(f"{ev.per_language[x]['micro_f1']:.3f}" for x in LANGS)
               + f" | {_cells(within, labels)} |", flush=True)
+    _thresholds(S, Y, groups, D, DY, labels, dev_langs)
+
+
+def _thresholds(S, Y, groups, D, DY, labels, langs) -> None:  # noqa: ANN001, N803
+    """A diagnostic that reads dev (nothing is chosen from it): the shipped row with every
+    threshold moved, with thresholds tuned on dev itself (an upper bound), and how confident the
+    fine-tuned member fitted on all of train is against its half-data fold copies."""
+    from alignment_nlp.classify import tune_thresholds
+    from alignment_nlp.classify._base import decide_labels
+    from alignment_nlp.evaluate import compare_codings
+
+    def micro(scores, th) -> float:  # noqa: ANN001
+        return compare_codings(DY, decide_labels(scores, th, labels), labels,
+                               langs).summary["micro_f1"]
+
+    scores, th = CANDIDATES[0][1](S, Y, groups, D)
+    print("\nshipped row, every threshold moved by: "
+          + ", ".join(f"{d:+.2f} {micro(scores, np.clip(th + d, 0, 1)):.3f}"
+                      for d in (-0.1, -0.05, 0.0, 0.05, 0.1)))
+    print(f"thresholds tuned on dev itself (upper bound): "
+          f"{micro(scores, tune_thresholds(scores, DY)):.3f}")
+    coded = decide_labels(scores, th, labels).mean()
+    print(f"labels per passage and label on dev: coded {coded:.3f}, gold {DY.mean():.3f}")
+    f = MEMBERS.index("finetuned")
+    ft = tune_thresholds(S[:, :, f], Y)
+    print(f"finetuned mean score: out of fold {S[:, :, f].mean():.3f}, dev {D[:, :, f].mean():.3f};"
+          f" share at its out-of-fold thresholds: {(S[:, :, f] >= ft).mean():.3f} / "
+          f"{(D[:, :, f] >= ft).mean():.3f}")
 
 
 def _cells(ev, labels) -> str:  # noqa: ANN001
