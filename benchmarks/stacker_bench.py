@@ -131,8 +131,10 @@ def main() -> None:
           + " | ".join(f"dev {x}" for x in LANGS) + " | "
           + " | ".join(f"train, 5 folds: {c}" for c in cols) + " |")
     print("|---|" + "---|" * (2 * len(cols) + len(LANGS)))
+    shipped = None
     for name, method in CANDIDATES:
         scores, th = method(S, Y, groups, D)
+        shipped = shipped or (scores, th)
         ev = compare_codings(DY, decide_labels(scores, th, labels), labels, dev_langs)
         inner = np.zeros(Y.shape, dtype=np.int8)
         for a, b in GroupKFold(n_splits=5).split(S, groups=groups):
@@ -142,11 +144,12 @@ def main() -> None:
         print(f"| {name} | {_cells(ev, labels)} | "
               + " | ".join(f"{ev.per_language[x]['micro_f1']:.3f}" for x in LANGS)
               + f" | {_cells(within, labels)} |", flush=True)
-    _thresholds(S, Y, groups, D, DY, labels, dev_langs)
+    _thresholds(*shipped, S, Y, D, DY, labels, dev_langs)
 
 
-def _thresholds(S, Y, groups, D, DY, labels, langs) -> None:  # noqa: ANN001, N803
-    """A diagnostic that reads dev (nothing is chosen from it): the shipped row with every
+def _thresholds(scores, th, S, Y, D, DY, labels, langs) -> None:  # noqa: ANN001, N803
+    """A diagnostic that reads dev (nothing is chosen from it): the shipped row (its dev
+    ``scores`` and thresholds ``th``) with every
     threshold moved, with thresholds tuned on dev itself (an upper bound), and how confident the
     fine-tuned member fitted on all of train is against its half-data fold copies."""
     from alignment_nlp.classify import tune_thresholds
@@ -157,7 +160,6 @@ def _thresholds(S, Y, groups, D, DY, labels, langs) -> None:  # noqa: ANN001, N8
         return compare_codings(DY, decide_labels(scores, th, labels), labels,
                                langs).summary["micro_f1"]
 
-    scores, th = CANDIDATES[0][1](S, Y, groups, D)
     print("\nshipped row, every threshold moved by: "
           + ", ".join(f"{d:+.2f} {micro(scores, np.clip(th + d, 0, 1)):.3f}"
                       for d in (-0.1, -0.05, 0.0, 0.05, 0.1)))
@@ -178,6 +180,7 @@ def _cells(ev, labels) -> str:  # noqa: ANN001
     alpha = per.loc[[x for x in labels if x != "boilerplate"], "alpha"]
     return (f"{s['micro_f1']:.3f} | {s['macro_f1']:.3f} | {s['boilerplate_f1']:.3f} | "
             f"{int((alpha >= 0.667).sum())}")
+
 
 if __name__ == "__main__":
     main()
