@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,21 @@ def _scores(cache: Path, train, dev):  # noqa: ANN001, ANN202
     return np.stack(oof, axis=2), np.stack(dev_scores, axis=2)
 
 
+@dataclass
+class Rows:
+    """Passages as the combinations see them: member scores ``(n, k, m)``, gold labels (``None``
+    where they are not given to the method), document ids and languages."""
+
+    scores: np.ndarray
+    Y: np.ndarray | None
+    groups: np.ndarray
+    langs: np.ndarray
+
+    def take(self, idx: np.ndarray, labelled: bool = True) -> Rows:
+        return Rows(self.scores[idx], self.Y[idx] if labelled else None, self.groups[idx],
+                    self.langs[idx])
+
+
 def _labels(rows, labels):  # noqa: ANN001, ANN202
     from alignment_nlp.classify import label_matrix
 
@@ -63,22 +79,55 @@ def _logit(scores: np.ndarray) -> np.ndarray:
 
 
 def _stacked(members: Sequence[str], transform: Callable | None = None, **params) -> Callable:  # noqa: ANN003
-    """Fit the ensemble's stacker on the out-of-fold scores ``S`` (after ``transform``, if given);
-    return its scores for ``X`` and thresholds tuned on its own out-of-fold scores (as ``fit``
-    does)."""
+    """Fit the ensemble's stacker on the out-of-fold scores of ``fit_rows`` (after ``transform``,
+    if given); return its scores for ``rows`` and thresholds tuned on its own out-of-fold scores
+    (as ``fit`` does)."""
     from alignment_nlp.classify import make_classifier, tune_thresholds
     from alignment_nlp.classify._base import Inputs
 
     cols = [MEMBERS.index(m) for m in members]
-    prep = transform or (lambda a: a)
 
-    def method(S, Y, groups, X):  # noqa: ANN001, ANN202, N803
+    def prep(r: Rows) -> np.ndarray:
+        """The chosen members' columns and any column ``transform`` adds after the members."""
+        a = transform(r) if transform else r.scores
+        return a[:, :, cols + list(range(len(MEMBERS), a.shape[2]))]
+
+    def method(fit_rows: Rows, rows: Rows):  # noqa: ANN202
         ens = make_classifier("ensemble", members=list(members), cv=2, **params)
-        n = len(Y)
-        ens._fit_combiner(prep(S[:, :, cols]), Y,
-                          Inputs([""] * n, ["und"] * n, [None] * n, list(groups)))
-        return ens._combine(prep(X[:, :, cols])), tune_thresholds(ens.oof_scores_, Y)
+        n = len(fit_rows.Y)
+        ens._fit_combiner(prep(fit_rows), fit_rows.Y,
+                          Inputs([""] * n, ["und"] * n, [None] * n, list(fit_rows.groups)))
+        return ens._combine(prep(rows)), tune_thresholds(ens.oof_scores_, fit_rows.Y)
     return method
+
+
+def _per_language_thresholds(fit_rows: Rows, rows: Rows):  # noqa: ANN202
+    """The shipped stacker, with its thresholds tuned per language (on that language's
+    out-of-fold stacked scores)."""
+    from alignment_nlp.classify import make_classifier, tune_thresholds
+    from alignment_nlp.classify._base import Inputs
+
+    ens = make_classifier("ensemble", members=list(MEMBERS), cv=2)
+    n = len(fit_rows.Y)
+    ens._fit_combiner(fit_rows.scores, fit_rows.Y,
+                      Inputs([""] * n, ["und"] * n, [None] * n, list(fit_rows.groups)))
+    th = np.zeros((len(rows.langs), fit_rows.Y.shape[1]))
+    for lang in LANGS:
+        fit_mask, mask = fit_rows.langs == lang, rows.langs == lang
+        th[mask] = tune_thresholds(ens.oof_scores_[fit_mask], fit_rows.Y[fit_mask])
+    return ens._combine(rows.scores), th
+
+
+def _with_context(rows: Rows) -> np.ndarray:
+    """The members' scores and a fifth column: the mean member score of the other passages of
+    the same document (the passage's own when it is alone)."""
+    mean = rows.scores.mean(axis=2)
+    context = mean.copy()
+    for doc in np.unique(rows.groups):
+        idx = np.flatnonzero(rows.groups == doc)
+        if len(idx) > 1:
+            context[idx] = (mean[idx].sum(axis=0) - mean[idx]) / (len(idx) - 1)
+    return np.concatenate([rows.scores, context[:, :, None]], axis=2)
 
 
 def _mean(weights: Sequence[float]) -> Callable:
@@ -87,8 +136,9 @@ def _mean(weights: Sequence[float]) -> Callable:
 
     w = np.asarray(weights, dtype=float) / np.sum(weights)
 
-    def method(S, Y, groups, X):  # noqa: ANN001, ANN202, N803, ARG001
-        return (X * w).sum(axis=2), tune_thresholds((S * w).sum(axis=2), Y)
+    def method(fit_rows: Rows, rows: Rows):  # noqa: ANN202
+        return ((rows.scores * w).sum(axis=2),
+                tune_thresholds((fit_rows.scores * w).sum(axis=2), fit_rows.Y))
     return method
 
 
@@ -99,7 +149,10 @@ CANDIDATES = [
     ("stacked, C=0.1", _stacked(MEMBERS, C=0.1)),
     ("stacked, C=10", _stacked(MEMBERS, C=10.0)),
     ("stacked, each theme reads every theme's scores", _stacked(MEMBERS, stack="all")),
-    ("stacked on logits of the scores", _stacked(MEMBERS, transform=_logit)),
+    ("stacked on logits of the scores", _stacked(MEMBERS, transform=lambda r: _logit(r.scores))),
+    ("stacked, with the mean score of the document's other passages", _stacked(
+        MEMBERS, transform=_with_context)),
+    ("stacked, thresholds per language", _per_language_thresholds),
     ("mean of the four scores", _mean([1, 1, 1, 1])),
     ("mean, finetuned weighted 3", _mean([1, 1, 1, 3])),
 ]
@@ -123,8 +176,9 @@ def main() -> None:
     cache.mkdir(parents=True, exist_ok=True)
     S, D = _scores(cache, train, dev)
     Y, DY = _labels(train, labels), _labels(dev, labels)
-    groups = np.array([a.doc for a in train])
-    dev_langs, train_langs = [a.lang for a in dev], [a.lang for a in train]
+    fit = Rows(S, Y, np.array([a.doc for a in train]), np.array([a.lang for a in train]))
+    scored = Rows(D, None, np.array([a.doc for a in dev]), np.array([a.lang for a in dev]))
+    dev_langs, train_langs = list(scored.langs), list(fit.langs)
     print(f"train {len(train)} passages (out-of-fold member scores), dev {len(dev)}\n")
     cols = ("micro-F1", "macro-F1", "boilerplate F1", "themes alpha >= 0.667")
     print("| combination | " + " | ".join(f"dev {c}" for c in cols) + " | "
@@ -133,12 +187,12 @@ def main() -> None:
     print("|---|" + "---|" * (2 * len(cols) + len(LANGS)))
     shipped = None
     for name, method in CANDIDATES:
-        scores, th = method(S, Y, groups, D)
+        scores, th = method(fit, scored)
         shipped = shipped or (scores, th)
         ev = compare_codings(DY, decide_labels(scores, th, labels), labels, dev_langs)
         inner = np.zeros(Y.shape, dtype=np.int8)
-        for a, b in GroupKFold(n_splits=5).split(S, groups=groups):
-            sc, t = method(S[a], Y[a], groups[a], S[b])
+        for a, b in GroupKFold(n_splits=5).split(S, groups=fit.groups):
+            sc, t = method(fit.take(a), fit.take(b, labelled=False))
             inner[b] = decide_labels(sc, t, labels)
         within = compare_codings(Y, inner, labels, train_langs)
         print(f"| {name} | {_cells(ev, labels)} | "
