@@ -166,3 +166,33 @@ def test_dropout_is_applied_while_training():
     (first, second), numpy_vectors = _pooled_by_torch(torch, read_e5(), 0.1, "de", train=True)
     assert np.abs(first - second).max() > 1e-3  # two passes drop different units
     assert np.abs(first - numpy_vectors).max() > 1e-3
+
+
+def test_runs_average_encoders_trained_from_one_start(monkeypatch):
+    """``runs=2``: two real trainings that differ only in their batch order, averaged weight by
+    weight into the one encoder that is kept."""
+    from alignment_nlp.classify import _e5_torch
+
+    real, seen = _e5_torch.train_encoder, []
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append((kwargs["seed"], kwargs["order_seed"], real(*args, **kwargs)))
+        return seen[-1][2]
+
+    monkeypatch.setattr(_e5_torch, "train_encoder", spy)
+    rows = [a for lang in LANGS for a in load_annotations(ANN / f"{lang}.jsonl", split="train")[:6]]
+    model = FineTunedThemeClassifier(epochs=1, threshold=0.5, max_tokens=32, runs=2, seed=3)
+    model.fit(rows, [a.themes for a in rows])
+    assert [(s, o) for s, o, _ in seen] == [(3, 3), (3, 4)]
+    first, second = seen[0][2], seen[1][2]
+    assert np.abs(first["head"][0] - second["head"][0]).max() > 1e-6  # other batch order
+    np.testing.assert_allclose(model.coef_, (first["head"][0] + second["head"][0]) / 2)
+    np.testing.assert_allclose(model._layers()[5]["fi.b"],
+                               (first["layers"][5]["fi.b"] + second["layers"][5]["fi.b"]) / 2,
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("bad", [0, -1, "2"])
+def test_runs_must_be_positive(bad):
+    with pytest.raises(ValueError, match="'runs' parameter of FineTunedThemeClassifier must be "):
+        FineTunedThemeClassifier(runs=bad).fit(["a"], [[]])

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._e5 import LAYER_PARAMS, E5Weights, batches_by_length, pad_batch
 
-__all__ = ["train_encoder"]
+__all__ = ["average_encoders", "train_encoder"]
 
 logger = logging.getLogger(__name__)
 
@@ -99,19 +99,22 @@ def _predictor(torch: Any, model: Any, weights: E5Weights) -> Callable[[list[lis
 
 def train_encoder(torch: Any, weights: E5Weights, sequences: list[list[int]], Y: np.ndarray, *,
                   epochs: int, learning_rate: float, head_learning_rate: float, batch_size: int,
-                  dropout: float, seed: int,
+                  dropout: float, seed: int, order_seed: int | None = None,
                   on_epoch: Callable[[int, Callable[[list[list[int]]], np.ndarray]], None]
                   | None = None) -> dict[str, Any]:
     """Fine-tune on token id sequences and label matrix ``Y``; returns numpy weights:
     ``layers`` (one dict per layer, ``LAYER_PARAMS`` names), ``embedding_norm`` and ``head``.
 
-    ``dropout`` is the rate while training (0 for none). ``on_epoch(epoch, predict)``, if given, is
+    ``seed`` seeds the output layer's initialisation, ``order_seed`` (default: ``seed``) the batch
+    order: runs with one ``seed`` and different ``order_seed`` start from the same weights, so their
+    weights can be averaged (:func:`average_encoders`). ``dropout`` is the rate while training (0
+    for none). ``on_epoch(epoch, predict)``, if given, is
     called after every epoch with a function that scores token id sequences with the model as it
     stands (a diagnostic: ``benchmarks/finetune_epochs.py``)."""
     from tqdm.auto import tqdm
 
     torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed if order_seed is None else order_seed)
     model = _modules(torch, weights, dropout)(Y.shape[1])
     # a passage's word vectors are frozen: dequantise them once
     words = [torch.from_numpy(weights.word_vectors(np.asarray(s))) for s in sequences]
@@ -168,3 +171,20 @@ def train_encoder(torch: Any, weights: E5Weights, sequences: list[list[int]], Y:
             "head": (model.head.weight.detach().numpy().astype(np.float64),
                      model.head.bias.detach().numpy().astype(np.float64))}
 
+
+
+def average_encoders(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Weight by weight mean of :func:`train_encoder` results (a "model soup", Wortsman et al.
+    2022): meaningful only for runs that started from the same weights (the same ``seed``)."""
+    if len(runs) == 1:
+        return runs[0]
+
+    def mean(values: list[np.ndarray]) -> np.ndarray:
+        return np.mean(values, axis=0).astype(values[0].dtype)
+
+    return {"layers": [{name: mean([r["layers"][i][name] for r in runs])
+                        for name in runs[0]["layers"][i]}
+                       for i in range(len(runs[0]["layers"]))],
+            "embedding_norm": tuple(mean([r["embedding_norm"][j] for r in runs])
+                                    for j in range(2)),
+            "head": tuple(mean([r["head"][j] for r in runs]) for j in range(2))}
