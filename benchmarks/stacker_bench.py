@@ -1,6 +1,6 @@
 """How the shipped ensemble combines its members, measured on dev.
 
-    python benchmarks/stacker_bench.py --cache DIR
+    python benchmarks/stacker_bench.py --cache DIR [--member-params JSON]
 
 Step 1 (about an hour on 2 cores; skipped when DIR already holds the scores): the members of the
 shipped design (cues, lexical, embedding, finetuned; Makefile ``MODEL_PARAMS``) give their
@@ -17,6 +17,7 @@ Every stacked row goes through the ensemble's own code (``_fit_combiner``, ``_co
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,11 +31,11 @@ MEMBERS = ("cues", "lexical", "embedding", "finetuned")
 LANGS = ("nl", "de", "zh", "da")
 
 
-def _scores(cache: Path, train, dev):  # noqa: ANN001, ANN202
+def _scores(cache: Path, train, dev, member_params: dict | None = None):  # noqa: ANN001, ANN202
     """Members' out-of-fold train scores ``(n, k, m)`` and dev scores ``(n_dev, k, m)``."""
     from alignment_nlp.classify import as_inputs, make_classifier
 
-    ens = make_classifier("ensemble", members=list(MEMBERS), cv=2)
+    ens = make_classifier("ensemble", members=list(MEMBERS), cv=2, member_params=member_params)
     inputs, dev_inputs = as_inputs(train), as_inputs(dev)
     Y = _labels(train, ens.labels)
     oof, dev_scores = [], []
@@ -161,7 +162,15 @@ CANDIDATES = [
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", required=True, help="folder for the members' scores")
+    parser.add_argument("--member-params", default="{}",
+                        help="the members' parameters for step 1, as the ensemble's "
+                        "member_params (JSON), e.g. '{\"finetuned\": {\"runs\": 2}}'; use a "
+                        "cache folder of its own for each setting")
     args = parser.parse_args()
+    try:
+        member_params = json.loads(args.member_params)
+    except json.JSONDecodeError as exc:
+        parser.error(f"--member-params is not valid JSON ({exc}); got {args.member_params!r}")
     sys.path.insert(0, str(ROOT / "src"))
     from sklearn.model_selection import GroupKFold
 
@@ -174,7 +183,7 @@ def main() -> None:
     labels = make_classifier("ensemble").labels
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
-    S, D = _scores(cache, train, dev)
+    S, D = _scores(cache, train, dev, member_params)
     Y, DY = _labels(train, labels), _labels(dev, labels)
     fit = Rows(S, Y, np.array([a.doc for a in train]), np.array([a.lang for a in train]))
     scored = Rows(D, None, np.array([a.doc for a in dev]), np.array([a.lang for a in dev]))
