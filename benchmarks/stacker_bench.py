@@ -83,8 +83,7 @@ def _stacked(members: Sequence[str], transform: Callable | None = None, **params
     """Fit the ensemble's stacker on the out-of-fold scores of ``fit_rows`` (after ``transform``,
     if given); return its scores for ``rows`` and thresholds tuned on its own out-of-fold scores
     (as ``fit`` does)."""
-    from alignment_nlp.classify import make_classifier, tune_thresholds
-    from alignment_nlp.classify._base import Inputs
+    from alignment_nlp.classify import tune_thresholds
 
     cols = [MEMBERS.index(m) for m in members]
 
@@ -94,24 +93,30 @@ def _stacked(members: Sequence[str], transform: Callable | None = None, **params
         return a[:, :, cols + list(range(len(MEMBERS), a.shape[2]))]
 
     def method(fit_rows: Rows, rows: Rows):  # noqa: ANN202
-        ens = make_classifier("ensemble", members=list(members), cv=2, **params)
-        n = len(fit_rows.Y)
-        ens._fit_combiner(prep(fit_rows), fit_rows.Y,
-                          Inputs([""] * n, ["und"] * n, [None] * n, list(fit_rows.groups)))
+        ens = _fitted_stacker(members, prep(fit_rows), fit_rows, **params)
         return ens._combine(prep(rows)), tune_thresholds(ens.oof_scores_, fit_rows.Y)
     return method
+
+
+def _fitted_stacker(members: Sequence[str], scores: np.ndarray, fit_rows: Rows, **params):  # noqa: ANN003, ANN202
+    """The ensemble's stacker fitted on ``scores`` (out-of-fold scores of ``fit_rows``), with its
+    own out-of-fold stacked scores in ``oof_scores_``."""
+    from alignment_nlp.classify import make_classifier
+    from alignment_nlp.classify._base import Inputs
+
+    ens = make_classifier("ensemble", members=list(members), cv=2, **params)
+    n = len(fit_rows.Y)
+    ens._fit_combiner(scores, fit_rows.Y,
+                      Inputs([""] * n, ["und"] * n, [None] * n, list(fit_rows.groups)))
+    return ens
 
 
 def _per_language_thresholds(fit_rows: Rows, rows: Rows):  # noqa: ANN202
     """The shipped stacker, with its thresholds tuned per language (on that language's
     out-of-fold stacked scores)."""
-    from alignment_nlp.classify import make_classifier, tune_thresholds
-    from alignment_nlp.classify._base import Inputs
+    from alignment_nlp.classify import tune_thresholds
 
-    ens = make_classifier("ensemble", members=list(MEMBERS), cv=2)
-    n = len(fit_rows.Y)
-    ens._fit_combiner(fit_rows.scores, fit_rows.Y,
-                      Inputs([""] * n, ["und"] * n, [None] * n, list(fit_rows.groups)))
+    ens = _fitted_stacker(MEMBERS, fit_rows.scores, fit_rows)
     th = np.zeros((len(rows.langs), fit_rows.Y.shape[1]))
     for lang in LANGS:
         fit_mask, mask = fit_rows.langs == lang, rows.langs == lang
