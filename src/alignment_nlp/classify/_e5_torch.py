@@ -172,7 +172,6 @@ def train_encoder(torch: Any, weights: E5Weights, sequences: list[list[int]], Y:
                      model.head.bias.detach().numpy().astype(np.float64))}
 
 
-
 def average_encoders(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Weight by weight mean of :func:`train_encoder` results (a "model soup", Wortsman et al.
     2022): meaningful only for runs that started from the same weights (the same ``seed``)."""
