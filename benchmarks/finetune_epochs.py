@@ -1,6 +1,6 @@
 """Dev micro-F1 of the fine-tuned encoder after every epoch (a diagnostic for choosing the recipe).
 
-    python benchmarks/finetune_epochs.py [--params '{"dropout": 0.1}'] [--data DIR]
+    python benchmarks/finetune_epochs.py [--params '{"dropout": 0.1}'] [--data DIR] [--layers K]
 
 Trains ``finetuned`` on the train split (``--data``: a folder with ``{nl,de,zh,da}.jsonl``, by
 default corpora/annotations) and, after each epoch, scores the dev split with the model as it
@@ -10,6 +10,8 @@ storage of the weight changes) at one global threshold of 0.3, 0.4 and 0.5, deci
 ``compare_codings`` counts. The epoch's training time is logged. About 3 min per epoch for 5,000
 passages on 2 cores. With ``--params '{"runs": 2}'`` every run is reported epoch by epoch, and
 last the encoder that is kept: the runs' weights averaged (scored by the numpy encoder).
+``--layers K`` (a capacity check, not a model option) fine-tunes and scores only the encoder's
+first K of its 12 layers, as if the model ended there.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def main() -> None:
                         help="FineTunedThemeClassifier parameters (JSON object), e.g. "
                         "'{\"dropout\": 0.1, \"epochs\": 8}'")
     parser.add_argument("--data", default=str(ROOT / "corpora" / "annotations"))
+    parser.add_argument("--layers", type=int, default=None,
+                        help="fine-tune only the first K layers of the encoder (capacity check)")
     args = parser.parse_args()
     try:
         params = json.loads(args.params)
@@ -47,6 +51,9 @@ def main() -> None:
     from alignment_nlp.annotations import load_annotations
     from alignment_nlp.classify import as_inputs, label_matrix, make_classifier
     from alignment_nlp.evaluate import compare_codings
+
+    if args.layers is not None:
+        _cut_encoder(args.layers, parser)
 
     files = [Path(args.data) / f"{lang}.jsonl" for lang in LANGS]
     train, dev = (load_annotations(files, split=s) for s in ("train", "dev"))
@@ -80,6 +87,19 @@ def main() -> None:
     if runs > 1:  # the kept encoder: the runs' weights averaged, stored as int8 changes
         del model.thresholds_
         show(f"weights of the {runs} runs averaged", model._scores(as_inputs(dev)))
+
+
+def _cut_encoder(k: int, parser: argparse.ArgumentParser) -> None:
+    """Make ``finetuned`` see an encoder of only its first ``k`` layers."""
+    import dataclasses
+
+    from alignment_nlp.classify import finetuned
+
+    full = finetuned.read_e5
+    if not 1 <= k <= full().layers:
+        parser.error(f"--layers must be between 1 and {full().layers}; got {k}")
+    finetuned.read_e5 = lambda path=None: dataclasses.replace(full(path), layers=k)
+    print(f"encoder cut to its first {k} of {full().layers} layers")
 
 
 if __name__ == "__main__":
