@@ -115,9 +115,18 @@ def test_write_tables_refuses_to_overwrite(tmp_path):
     an.write_tables(result, tmp_path, force=True)
 
 
-def test_missing_path_is_a_clear_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no-such-folder: no such file or folder"):
-        an.analyze([tmp_path / "no-such-folder"], show_progress=False)
+def test_missing_path_is_reported_and_the_batch_goes_on(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("De CMO en de CIO zitten elke week samen om het budget te bespreken.\n",
+                    encoding="utf-8")
+    result = an.analyze([tmp_path / "no-such-folder", good], show_progress=False,
+                        options=an.AnalysisOptions(themes=False))
+    rows = result.manifest.set_index("path")
+    missing = rows.loc[str(tmp_path / "no-such-folder")]
+    assert missing["status"] == "failed"
+    assert "no-such-folder: no such file or folder; check the path" in missing["error"]
+    assert rows.loc[str(good), "status"] == "ok"
+    assert len(result.passages) >= 1
 
 
 def test_schema_documentation_is_current():

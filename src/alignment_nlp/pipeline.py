@@ -24,6 +24,7 @@ import pandas as pd
 from . import chrome, langid
 from .errors import AlignmentError, InputError, UnsupportedFormatError
 from .ingest import Document, iter_input_files, read_document, reader_for
+from .languages import normalize_lang
 from .schema import empty_frame, to_frame
 from .segment import Passage, segment, split_sentences
 
@@ -59,6 +60,9 @@ class AnalysisOptions:
                 "The 'context_strength' parameter of AnalysisOptions must be a float in the range "
                 f"[0, 1). Got {self.context_strength!r} instead."
             )
+        if self.candidates is not None:  # an unknown code fails here, not once per file
+            object.__setattr__(self, "candidates",
+                               tuple(dict.fromkeys(normalize_lang(c) for c in self.candidates)))
 
 
 @dataclass
@@ -155,6 +159,10 @@ def process_file(path: str | os.PathLike[str], options: AnalysisOptions | None =
     row: dict[str, Any] = {"path": spath, "status": "ok", "error": None, "warnings": None,
                            "format": None, "doc_id": None, "content_hash": None, "n_bytes": None,
                            "n_passages": 0, "n_boilerplate": 0, "lang": None}
+    if not Path(spath).exists():
+        row.update(status="failed", error=f"{spath}: no such file or folder; check the path.")
+        logger.warning("%s", row["error"])
+        return FileResult(manifest=row)
     try:
         fmt, _ = reader_for(spath)
         row["format"] = fmt

@@ -93,10 +93,8 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Expand folders recursively (hidden files and folders skipped), in a stable sorted order.
 
     Files named explicitly are kept whatever their suffix, so an unknown suffix is reported rather
-    than silently ignored; inside folders, every non-hidden file is listed too.
-
-    Raises:
-        FileNotFoundError: a path that does not exist.
+    than silently ignored; inside folders, every non-hidden file is listed too. A path that does
+    not exist is kept as it is, so that reading it reports it (the batch goes on).
     """
     out: list[Path] = []
     for raw in paths:
@@ -107,10 +105,8 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / f for f in files if not f.startswith("."))
             out.extend(sorted(found))
-        elif p.exists():
-            out.append(p)
         else:
-            raise FileNotFoundError(f"{p}: no such file or folder; check the path.")
+            out.append(p)
     return list(dict.fromkeys(out))
 
 
