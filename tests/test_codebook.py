@@ -79,7 +79,8 @@ def test_nested_user_codebook(tmp_path: Path):
     ("id: x\nthemes:\n  - id: a\n    name: A\n    description: d\n    color: red\n", 6,
      "themes[0].color", "expected a colour"),
     ("id: x\nlanguages: [da]\nthemes:\n  - id: a\n    name: A\n    description: d\n"
-     "    cues:\n      da: [ja, no]\n", 8, "themes[0].cues.da[1]", "quote words YAML reads"),
+     "    cues:\n      da: [ja, no]\n", 8, "themes[0].cues.da[1]",
+     r"got False \(YAML reads yes, no, on and off as booleans"),
     ("id: x\nlanguages: [xx]\nthemes: []\n", 2, "languages[0]", "unknown language code 'xx'"),
     ("id: x\nthemes:\n  - id: boilerplate\n    name: B\n    description: d\n", 3,
      "themes[0].id", "'boilerplate' is reserved"),

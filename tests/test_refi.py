@@ -579,6 +579,14 @@ def test_cli_round_trip(tmp_path, capsys):
     got = {(a.id, t) for a in imported for t in a.themes}
     assert got == expected
     assert {a.coder for a in imported} == {"alignment-nlp"}
+    # uncoded passages come back with no theme, so agreement counts them; --coded-only drops them
+    assert sorted(a.id for a in imported) == sorted(passages["passage_id"])
+    uncoded = set(passages["passage_id"]) - {pid for pid, _ in expected}
+    assert uncoded and {a.id for a in imported if not a.themes} == uncoded
+    assert main(["import-qdpx", str(out / "p.qdpx"), "--out", str(tmp_path / "coded.jsonl"),
+                 "--passages", str(out), "--coded-only"]) == 0
+    coded = load_annotations(tmp_path / "coded.jsonl")
+    assert {a.id for a in coded} == {pid for pid, _ in expected}
     assert main(["export-qdpx", str(out), "--out", str(out / "p.qdpx")]) == 2
     assert "output exists" in capsys.readouterr().err
 

@@ -76,6 +76,8 @@ def test_classify_command(tmp_path, capsys):
     assert "trust" in got[2]["themes"]
     assert got[3]["boilerplate"] is True and got[3]["themes"] == []
     assert set(got[0]["scores"]) == set(default_codebook().labels)
+    for g in got:  # evidence comes in the order of the themes
+        assert list(g["evidence"])[:len(g["themes"])] == g["themes"]
     assert main(["classify", "--input", str(src), "--output", str(out)]) == 2
     assert "output exists" in capsys.readouterr().err
 
@@ -87,6 +89,44 @@ def test_classify_bad_line_names_file_line_field(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{src}, line 2, field 'text'" in err
     assert not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.mark.parametrize("content, where, what", [
+    (b"", "", "holds no passages"),
+    (b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "\xf0\x28 x"}\n', ", line 2",
+     "not UTF-8 text (byte 22 of the line, 0xf0"),
+])
+def test_classify_unreadable_input_names_the_file(tmp_path, capsys, content, where, what):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(content)
+    assert main(["classify", "--input", str(src), "--output", str(tmp_path / "o.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert f"{src}{where}: {what}" in err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_classify_nothing_gives_nothing():
+    assert default_model().classify([]) == []
+
+
+def test_evaluate_with_a_split_the_gold_lacks_says_where_the_passages_are(tmp_path, capsys):
+    rows = [json.loads(x) for x in (ANN / "nl.jsonl").read_text(encoding="utf-8").splitlines()]
+    gold = _write_jsonl(tmp_path / "gold.jsonl", [r for r in rows if r["split"] == "test"][:3])
+    assert main(["evaluate", "--gold", str(gold), "--split", "dev"]) == 2
+    err = capsys.readouterr().err
+    assert f"no gold passages to evaluate on in {gold} for splits ['dev']" in err
+    assert "its 3 passages are in splits test: 3" in err
+
+
+def test_training_on_too_few_passages_warns(tmp_path, caplog):
+    rows = [json.loads(x) for x in (ANN / "de.jsonl").read_text(encoding="utf-8").splitlines()]
+    data = _write_jsonl(tmp_path / "few.jsonl", rows[:30])
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--classifier",
+                 "lexical", "-q"]) == 0
+    [warning] = [r for r in caplog.records if r.name == "alignment_nlp.training"
+                 and r.levelname == "WARNING"]
+    assert "few training passages for 14 of 14 labels (trust 2," in warning.getMessage()
+    assert "Code at least 10 passages per label" in warning.getMessage()
 
 
 def test_train_then_evaluate_commands(tmp_path, capsys):
@@ -192,7 +232,7 @@ def test_agreement_command(tmp_path, capsys):
         {"id": "2", "themes": ["budget"], "boilerplate": False},
         {"id": "3", "themes": ["trust"], "boilerplate": False},
         {"id": "4", "themes": [], "boilerplate": True},
-        {"id": "5", "themes": [], "boilerplate": False},
+        {"id": "5", "lang": "und", "themes": [], "boilerplate": False},  # text too short
     ])
     out = tmp_path / "agree.json"
     assert main(["agreement", str(a), str(b), "--json", str(out)]) == 0

@@ -22,12 +22,11 @@ import pandas as pd
 from .codebook import BOILERPLATE, Codebook, default_codebook
 from .errors import InputError, UnknownLanguageError
 from .langid import detect_language
-from .languages import normalize_lang
+from .languages import UNDETERMINED, normalize_lang
 
 __all__ = ["Annotation", "AnnotationError", "SPLITS", "load_annotations", "annotations_frame",
-           "read_passages", "parse_annotation", "iter_jsonl", "read_id", "read_lang",
-           "read_themes",
-           "write_annotations"]
+           "read_passages", "parse_annotation", "iter_jsonl", "iter_text_lines", "read_id",
+           "read_lang", "read_themes", "write_annotations"]
 
 SPLITS = ("train", "dev", "test")
 
@@ -65,31 +64,47 @@ class Annotation:
         return self.themes == (BOILERPLATE,)
 
 
+def iter_text_lines(path: str | Path, what: str = "a text file") -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` for every line of a UTF-8 file (a BOM is dropped; line ends kept).
+
+    Raises:
+        AnnotationError: the file is missing, or a line is not UTF-8 (file, line and byte named).
+    """
+    p = Path(path)
+    try:
+        handle = p.open("rb")  # decoded line by line, so a bad byte is reported on its own line
+    except FileNotFoundError:
+        raise AnnotationError(f"no such file; give {what}.", path=str(p)) from None
+    with handle:
+        for n, data in enumerate(handle, 1):
+            try:
+                yield n, data.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise AnnotationError(f"not UTF-8 text (byte {exc.start + 1} of the line, "
+                                      f"{data[exc.start]:#04x}, cannot be decoded); save {what} "
+                                      f"as UTF-8.", path=str(p), line=n) from None
+
+
 def iter_jsonl(path: str | Path, what: str = "a JSON-lines file") -> Iterator[tuple[int, dict]]:
     """``(line number, object)`` for every non-blank line of a JSON-lines file.
 
     Raises:
-        AnnotationError: the file is missing, a line is not valid JSON, or not a JSON object.
+        AnnotationError: the file is missing or not UTF-8, a line is not valid JSON, or not a JSON
+            object.
     """
-    p = Path(path)
-    try:
-        handle = p.open(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AnnotationError(f"no such file; give {what}.", path=str(p)) from None
-    with handle:
-        for n, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise AnnotationError(f"not valid JSON ({exc.msg} at column {exc.colno}); each "
-                                      f"line must be one JSON object.", path=str(p), line=n
-                                      ) from None
-            if not isinstance(obj, dict):
-                raise AnnotationError(f"expected a JSON object; got {type(obj).__name__}.",
-                                      path=str(p), line=n)
-            yield n, obj
+    for n, raw in iter_text_lines(path, what):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise AnnotationError(f"not valid JSON ({exc.msg} at column {exc.colno}); each "
+                                  f"line must be one JSON object.", path=str(path), line=n
+                                  ) from None
+        if not isinstance(obj, dict):
+            raise AnnotationError(f"expected a JSON object; got {type(obj).__name__}.",
+                                  path=str(path), line=n)
+        yield n, obj
 
 
 def read_id(obj: dict, path: str, line: int) -> str:
@@ -104,13 +119,16 @@ def read_id(obj: dict, path: str, line: int) -> str:
 
 
 def read_lang(obj: dict, path: str, line: int) -> str | None:
-    """The ``lang`` field normalised (``"NL-be"`` -> ``"nl"``), or ``None`` when absent/empty."""
+    """The ``lang`` field normalised (``"NL-be"`` -> ``"nl"``; ``"und"`` kept), or ``None`` when
+    absent/empty."""
     lang = obj.get("lang")
     if lang is None or lang == "":
         return None
     if not isinstance(lang, str):
         raise AnnotationError(f"expected a language code string; got {lang!r}.", path=path,
                               line=line, field="lang")
+    if lang.strip().lower() == UNDETERMINED:  # classify's answer for text too short to tell
+        return UNDETERMINED
     try:
         return normalize_lang(lang)
     except UnknownLanguageError as exc:
@@ -236,7 +254,8 @@ def write_annotations(annotations: Iterable[Annotation], path: str | Path) -> No
 
 def read_passages(path: str | Path) -> list[dict[str, str | None]]:
     """Passages to classify from JSON lines: each object needs ``"id"`` and ``"text"``; ``"lang"``
-    is used when present; other fields are ignored. Errors name the file, line and field."""
+    is used when present; other fields are ignored. Errors name the file, line and field; a file
+    with no passage is an error too."""
     out: list[dict[str, str | None]] = []
     seen: dict[str, int] = {}
     for n, obj in iter_jsonl(path, 'a JSON-lines file of {"id", "text"} objects'):
@@ -250,4 +269,7 @@ def read_passages(path: str | Path) -> list[dict[str, str | None]]:
             raise AnnotationError(f"expected the passage text as a string; got {text!r}.",
                                   path=str(path), line=n, field="text")
         out.append({"id": pid, "text": text, "lang": read_lang(obj, str(path), n)})
+    if not out:
+        raise AnnotationError('holds no passages; give one {"id": ..., "text": ...} object per '
+                              'line.', path=str(path))
     return out

@@ -65,8 +65,10 @@ def _cmd_detect_language(args: argparse.Namespace) -> int:
     from .langid import LanguageDetector
 
     if args.input and args.input != "-":
-        with open(args.input, encoding="utf-8-sig") as f:
-            lines = _read_lines(f)
+        from .annotations import iter_text_lines
+
+        lines = [line.rstrip("\r\n")
+                 for _, line in iter_text_lines(args.input, "a file of one text per line")]
     else:
         sys.stdin.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
         lines = _read_lines(sys.stdin)
@@ -171,7 +173,8 @@ def _cmd_import_qdpx(args: argparse.Namespace) -> int:
     _refuse_existing(args.out, args.force)
     mapping = load_mapping(args.mapping) if args.mapping else None
     passages = load_results(args.passages).passages if args.passages else None
-    records = import_qdpx(args.file, args.codebook or None, mapping=mapping, passages=passages)
+    records = import_qdpx(args.file, args.codebook or None, mapping=mapping, passages=passages,
+                          uncoded=passages is not None and not args.coded_only)
     for path in write_imported(records, args.out):
         print(f"wrote {path}")
     return 0
@@ -211,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     a = sub.add_parser("analyze", help="read files and folders; write documents, passages, "
-                                       "sentences and manifest tables")
+                                       "sentences, codings and manifest tables")
     a.add_argument("paths", nargs="+", help="files or folders (read recursively)")
     a.add_argument("--out", required=True, help="output folder")
     a.add_argument("--format", choices=("parquet", "csv"), default="parquet")
@@ -297,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--mapping", help="YAML/JSON {code name or GUID: theme id or null}")
     m.add_argument("--passages", help="results folder of analyze: map selections onto its "
                                       "passages (else each selection is a passage)")
+    m.add_argument("--coded-only", action="store_true",
+                   help="with --passages, leave out the passages a coder left without a code "
+                        "(by default they are written with \"themes\": [], as agreement needs)")
     m.add_argument("--codebook", help="codebook YAML (default: the default codebook)")
     m.add_argument("--force", action="store_true", help="overwrite the output file")
     m.set_defaults(func=_cmd_import_qdpx)
@@ -315,7 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:  # what an import had to skip or guess must reach the user
-        logging.getLogger("alignment_nlp.refi").setLevel(logging.WARNING)
+        for name in ("alignment_nlp.refi", "alignment_nlp.training"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     try:
         return int(args.func(args))
     except (AlignmentError, FileNotFoundError, ValueError) as exc:

@@ -453,9 +453,10 @@ def _per_language(value: Any, path: tuple[Any, ...], loc: _Located, languages: s
         clean = []
         for i, s in enumerate(items):
             if not isinstance(s, str) or not s.strip():
-                raise loc.error(path + (lang, i), f"expected a non-empty string; got {s!r} "
-                                                  f"(quote words YAML reads as booleans, "
-                                                  f"such as 'ja' or 'no').")
+                hint = (" (YAML reads yes, no, on and off as booleans: quote the word)"
+                        if isinstance(s, bool) else
+                        " (quote a number meant as text)" if isinstance(s, (int, float)) else "")
+                raise loc.error(path + (lang, i), f"expected a non-empty string; got {s!r}{hint}.")
             clean.append(s.strip())
         out[lang] = tuple(clean)
     return _frozen_map(out)

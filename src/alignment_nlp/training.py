@@ -46,6 +46,26 @@ def _annotations(data: Any, codebook: Codebook, splits: frozenset[str] | None
     return load_annotations(files, codebook, split=splits), [str(f) for f in files]
 
 
+MIN_EXAMPLES = 10
+"""Below this many training passages a label gets a warning (the default data has 15 or more per
+theme and language)."""
+
+
+def _require(annotations: list[Annotation], data: Any, codebook: Codebook,
+             splits: frozenset[str] | None, sources: list[str], what: str) -> None:
+    """Raise when no passage is left; after a split filter, say which splits the data has."""
+    if annotations:
+        return
+    where = f"no {what} in {', '.join(sources)}"
+    if not splits:
+        raise ValueError(f"{where}: the data holds no passages.")
+    everything, _ = _annotations(data, codebook, None)
+    found = Counter(a.split or "none" for a in everything)
+    held = ", ".join(f"{k}: {v}" for k, v in sorted(found.items())) or "no passages at all"
+    raise ValueError(f"{where} for splits {sorted(splits)}; its {len(everything)} passages are in "
+                     f"splits {held}. Choose one of those splits, or none to use every passage.")
+
+
 def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
           codebook: Codebook | PathLike | None = None, classifier: str = DEFAULT_CLASSIFIER,
           params: Mapping[str, Any] | None = None, splits: str | Iterable[str] | None = None,
@@ -66,13 +86,18 @@ def train(data: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
     model = make_classifier(classifier, codebook=cb, **dict(params or {}))  # bad names fail first
     splits = _splits(splits)
     annotations, sources = _annotations(data, cb, splits)
-    if not annotations:
-        raise ValueError(f"no annotated passages to train on in {', '.join(sources)}"
-                         + (f" for splits {sorted(splits)}" if splits else "") + ".")
+    _require(annotations, data, cb, splits, sources, "annotated passages to train on")
     started = time.perf_counter()
     model.fit(annotations, [a.themes for a in annotations])
     seconds = time.perf_counter() - started
     logger.info("trained %s on %d passages in %.1f s", classifier, len(annotations), seconds)
+    counts = Counter(t for a in annotations for t in a.themes)
+    few = [f"{t} {counts[t]}" for t in cb.labels if counts[t] < MIN_EXAMPLES]
+    if few:
+        logger.warning("few training passages for %d of %d labels (%s): their scores and "
+                       "thresholds are unreliable, and a tuned threshold may code almost every "
+                       "passage. Code at least %d passages per label.", len(few), len(cb.labels),
+                       ", ".join(few), MIN_EXAMPLES)
     if out is not None:
         save_model(model, out, metadata={
             "alignment_nlp": __version__, "classifier": classifier,
@@ -93,7 +118,7 @@ def evaluate(gold: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
     labels are validated against the model's codebook.
     """
     fitted = model if isinstance(model, ThemeClassifier) else get_model(model)
-    annotations, _ = _annotations(gold, fitted._codebook(), _splits(splits))
-    if not annotations:
-        raise ValueError("no gold passages to evaluate on.")
+    wanted = _splits(splits)
+    annotations, sources = _annotations(gold, fitted._codebook(), wanted)
+    _require(annotations, gold, fitted._codebook(), wanted, sources, "gold passages to evaluate on")
     return evaluate_model(fitted, annotations)

@@ -335,6 +335,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """Themes, scores and evidence per passage: what the ``classify`` command writes."""
         check_is_fitted(self)
         inputs = as_inputs(X)
+        if not len(inputs):
+            return []
         scores = self._scores(inputs)
         pred = self.decide(scores)
         labels = self.labels
@@ -343,12 +345,16 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         ev = self._evidence(inputs, chosen) if evidence else [{} for _ in chosen]
         out = []
         for i, cols in enumerate(chosen):
+            themes = tuple(labels[j] for j in cols if j != bp)
+            # evidence in the order of the themes, then anything else a classifier reports
+            order = {t: k for k, t in enumerate(themes)}
             out.append(ThemePrediction(
                 id=inputs.ids[i], lang=inputs.langs[i], boilerplate=bool(pred[i, bp]),
-                themes=tuple(labels[j] for j in cols if j != bp),
+                themes=themes,
                 scores=MappingProxyType({labels[j]: round(float(scores[i, j]), 4)
                                          for j in range(len(labels))}),
-                evidence=MappingProxyType(ev[i]),
+                evidence=MappingProxyType(dict(sorted(
+                    ev[i].items(), key=lambda kv: order.get(kv[0], len(order))))),
             ))
         return out
 
