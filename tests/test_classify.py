@@ -177,6 +177,9 @@ def test_grid_search_works_on_a_classifier(small):
 def test_model_folder_errors(tmp_path):
     with pytest.raises(ModelError, match="no such model folder"):
         load_model(tmp_path / "missing")
+    (tmp_path / "out.jsonl").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="out.jsonl: is a file, not a model folder"):
+        load_model(tmp_path / "out.jsonl")
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelError, match="model.json is missing"):
         load_model(tmp_path / "empty")

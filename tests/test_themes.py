@@ -192,6 +192,10 @@ def test_analyze_without_themes(corpus_dir, tmp_path):
     result = analyze([corpus_dir / "da" / "articles"], AnalysisOptions(themes=False),
                      show_progress=False)
     assert result.passages["themes"].isna().all() and len(result.codings) == 0
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus_dir / "da" / "articles"), "--out", str(out), "--no-themes",
+                 "--model", str(tmp_path / "m"), "-q"]) == 2
+    assert not out.exists()  # refused before any work
 
 
 # --------------------------------------------------------------------------- agreement figures

@@ -20,6 +20,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .output import check_writable, write_tables
     from .pipeline import AnalysisOptions, analyze
 
+    if args.model and args.no_themes:
+        raise ValueError("--model and --no-themes exclude each other: --no-themes codes no "
+                         "themes, so no model is read.")
     check_writable(args.out, args.format, args.force)  # fail before the work, not after
     for extra in (args.qdpx, args.report):
         if extra and Path(extra).exists() and not args.force:

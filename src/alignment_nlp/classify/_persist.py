@@ -110,6 +110,9 @@ def load_model(path: str | Path) -> ThemeClassifier:
     """
     folder = Path(path)
     meta_path = folder / "model.json"
+    if folder.is_file():
+        raise ModelError("is a file, not a model folder; give the folder that `alignment-nlp "
+                         "train --out DIR` wrote (it holds model.json).", path=str(folder))
     if not folder.is_dir():
         raise ModelError("no such model folder; train one with `alignment-nlp train --out DIR` or "
                          "leave --model out to use the default model.", path=str(folder))
