@@ -215,6 +215,40 @@ def test_zoom_names_inside_cues_and_srt(tmp_path, colon):
     assert turns[0].role == "interviewer"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_srt_without_speakers_paragraphs_keep_their_own_times(tmp_path, lang):
+    srt = (f"1\n00:00:01,000 --> 00:00:04,000\n{SAMPLES[lang]}\n\n"
+           "2\n00:00:05,000 --> 00:00:07,000\nEen tweede zin\n\n"
+           "3\n00:00:07,500 --> 00:00:09,000\nloopt door.\n")
+    path = tmp_path / "talk.srt"
+    path.write_text(srt, encoding="utf-8")
+    doc = read_document(path)
+    assert [(b.timestamp, b.meta["end"]) for b in doc.blocks] == [
+        ("00:00:01.000", "00:00:04.000"), ("00:00:05.000", "00:00:09.000")]
+
+
+@pytest.mark.parametrize("fmt, text, line", [
+    ("vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nAnna: Goedemorgen.\n\n"
+            "00:00:05.000 -> 00:00:08.000\nBen: Dit viel weg.\n\nNOTE geen tekst\n", 6),
+    ("srt", "1\n00:00:01,000 --> 00:00:04,000\nGoedemorgen.\n\n"
+            "2\n00:00:05.000 --> 00:00:08,000\nDit viel weg.\n", 5),
+])
+def test_a_cue_with_a_broken_timing_line_is_reported_not_lost(tmp_path, fmt, text, line):
+    path = tmp_path / f"broken.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    assert "viel weg" not in doc.text
+    [warning] = doc.warnings
+    assert warning.startswith(f"line {line}: not read as a cue, its text is left out")
+    result = an.analyze([path], an.AnalysisOptions(themes=False), show_progress=False)
+    assert f"line {line}: not read as a cue" in result.manifest.loc[0, "warnings"]
+    only_broken = tmp_path / f"only.{fmt}"
+    only_broken.write_text(text.split("\n\n")[0] + "\n\n" + text.split("\n\n")[2] + "\n"
+                           if fmt == "vtt" else text.split("\n\n")[1] + "\n", encoding="utf-8")
+    with pytest.raises(an.EmptyDocumentError, match=r"has no cues; line \d+ .* is not a cue"):
+        read_document(only_broken)
+
+
 def test_malformed_vtt_is_a_clear_error(tmp_path):
     path = tmp_path / "bad.vtt"
     path.write_text("this is not webvtt\n00:00 -> nothing\n")

@@ -31,6 +31,12 @@ class _Turn:
     start: str
     end: str
     texts: list[str] = field(default_factory=list)
+    times: list[tuple[str, str]] = field(default_factory=list)  # (start, end) of each text's cue
+
+    def add(self, text: str, start: str, end: str) -> None:
+        self.texts.append(text)
+        self.times.append((start, end))
+        self.end = end
 
 
 def _clean(text: str) -> str:
@@ -51,11 +57,10 @@ def _turns(captions) -> list[_Turn]:  # noqa: ANN001
                 speaker = marker.label
                 text = text[marker.content_start:].strip()
         current = turns[-1] if turns else None
-        if current is not None and (speaker is None or speaker == current.speaker):
-            current.texts.append(text)
-            current.end = cap.end
-            continue
-        turns.append(_Turn(speaker, cap.start, cap.end, [text] if text else []))
+        if current is None or (speaker is not None and speaker != current.speaker):
+            current = _Turn(speaker, cap.start, cap.end)
+            turns.append(current)
+        current.add(text, cap.start, cap.end)
     return turns
 
 
@@ -64,13 +69,41 @@ def _paragraphs(turns: list[_Turn]) -> list[_Turn]:
     out: list[_Turn] = []
     for turn in turns:
         current: _Turn | None = None
-        for text in turn.texts:
-            if current is None:
-                current = _Turn(None, turn.start, turn.end)
+        for text, (start, end) in zip(turn.texts, turn.times, strict=True):
+            if current is None:  # a paragraph starts when its first cue does
+                current = _Turn(None, start, end)
                 out.append(current)
-            current.texts.append(text)
+            current.add(text, start, end)
             if text.rstrip().endswith(_SENTENCE_END):
                 current = None
+    return out
+
+
+def _unread_blocks(text: str, fmt: str) -> list[tuple[int, str]]:
+    """``(line number, first line)`` of each block that webvtt-py passes over without a word (a
+    cue whose timing line is broken is dropped whole), so that it is reported rather than lost.
+    Blocks are told apart with webvtt-py's own tests; the header and NOTE, STYLE and REGION
+    blocks hold no speech."""
+    from webvtt import srt, vtt
+
+    out: list[tuple[int, str]] = []
+    block: list[str] = []
+    first = 0
+    for n, line in enumerate([*text.splitlines(), ""], 1):
+        if line.strip():
+            first = first if block else n
+            block.append(line)
+            continue
+        if not block:
+            continue
+        if fmt == "srt":
+            read = srt.SRTCueBlock.is_valid(block)
+        else:
+            read = (first == 1 and block[0].startswith("WEBVTT")) or block[0].startswith(
+                ("NOTE", "STYLE", "REGION")) or vtt.WebVTTCueBlock.is_valid(block)
+        if not read:
+            out.append((first, block[0]))
+        block = []
     return out
 
 
@@ -80,16 +113,21 @@ def _read(path: str, data: bytes, fmt: str) -> Document:
 
     text, encoding = decode_bytes(data, path)
     text = normalize_text(text)
+    expected = ("a WEBVTT header and cues 'HH:MM:SS.mmm --> HH:MM:SS.mmm'" if fmt == "vtt"
+                else "numbered cues with 'HH:MM:SS,mmm --> HH:MM:SS,mmm' lines")
     try:
         parsed = webvtt.from_buffer(io.StringIO(text), format=fmt)
         captions = list(parsed.captions)
     except (MalformedFileError, ValueError, IndexError) as exc:
-        expected = ("a WEBVTT header and cues 'HH:MM:SS.mmm --> HH:MM:SS.mmm'" if fmt == "vtt"
-                    else "numbered cues with 'HH:MM:SS,mmm --> HH:MM:SS,mmm' lines")
         raise CorruptFileError(f"malformed {fmt.upper()} file ({exc}); expected {expected}.",
                                path=path) from exc
+    unread = _unread_blocks(text, fmt)
     if not captions:
-        raise EmptyDocumentError(f"the {fmt.upper()} file has no cues.", path=path)
+        where = (f"; line {unread[0][0]} ({unread[0][1][:60]!r}) is not a cue: expected "
+                 f"{expected}" if unread else "")
+        raise EmptyDocumentError(f"the {fmt.upper()} file has no cues{where}.", path=path)
+    warnings = tuple(f"line {n}: not read as a cue, its text is left out ({line[:60]!r}; "
+                     f"expected {expected})" for n, line in unread)
     turns = _turns(captions)
     has_speakers = any(t.speaker for t in turns)
     if not has_speakers:
@@ -105,7 +143,7 @@ def _read(path: str, data: bytes, fmt: str) -> Document:
             timestamp=turn.start,
             meta={"end": turn.end},
         )
-    doc = builder.build(path, fmt, encoding, meta={"cues": len(captions)})
+    doc = builder.build(path, fmt, encoding, meta={"cues": len(captions)}, warnings=warnings)
     if not doc.text.strip():
         raise EmptyDocumentError(f"the {fmt.upper()} cues hold no text.", path=path)
     return doc
