@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
@@ -269,3 +270,14 @@ def test_transformers_backend_folder_errors(tmp_path):
     (tmp_path / "pytorch_model.bin").write_bytes(b"\x80\x04")
     with pytest.raises(ModelFolderError, match="does not load pickled weights"):
         TransformersBackend(tmp_path)
+
+
+@pytest.mark.parametrize("X", [
+    pd.DataFrame({"text": ["Wie betaalt de app?", None]}),
+    pd.DataFrame({"text": pd.Series(["Wie betaalt de app?", pd.NA], dtype="string")}),
+    [{"id": "a", "text": "Wie betaalt de app?"}, {"id": "b"}],
+    [{"id": "a", "text": "Wie betaalt de app?"}, {"id": "b", "text": float("nan")}],
+])
+def test_a_passage_without_text_is_an_error_not_the_string_none(X):
+    with pytest.raises(ValueError, match=r"passage 1 \(counting from 0\), field 'text': expected"):
+        as_inputs(X)

@@ -342,3 +342,14 @@ def test_pipeline_object_reuses_its_model(corpus_dir):
     assert pipe.model is pipe.model
     assert "budget" in pipe.code(["Het budget voor de klantapp komt uit het marketingbudget."]
                                  )[0].themes
+
+
+def test_a_model_trained_and_saved_in_memory_names_its_folder_in_the_codings(corpus_dir, tmp_path):
+    from alignment_nlp import AnalysisOptions, analyze, train
+
+    rows = [json.loads(x) for x in (ANN / "nl.jsonl").read_text(encoding="utf-8").splitlines()]
+    data = _write_jsonl(tmp_path / "mine.jsonl", rows[:40])
+    model = train(data, classifier="lexical", out=tmp_path / "mine")
+    result = analyze([corpus_dir / "da" / "articles"], AnalysisOptions(sentences=False),
+                     show_progress=False, model=model)
+    assert len(result.codings) and set(result.codings["model"]) == {str(tmp_path / "mine")}

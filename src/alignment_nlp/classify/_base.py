@@ -53,6 +53,14 @@ class Inputs:
                       [self.ids[i] for i in idx], [self.groups[i] for i in idx])
 
 
+def _text(value: Any, row: int) -> str:
+    """A passage's text; a missing or non-string text is an error, not the string 'None'."""
+    if not isinstance(value, str):
+        raise ValueError(f"passage {row} (counting from 0), field 'text': expected the passage "
+                         f"text as a string; got {value!r}. Drop or fill passages without text.")
+    return value
+
+
 def as_inputs(X: Any) -> Inputs:
     """Normalise the accepted forms of ``X`` (texts, DataFrame, annotations, dicts)."""
     if isinstance(X, Inputs):
@@ -60,7 +68,7 @@ def as_inputs(X: Any) -> Inputs:
     if hasattr(X, "columns"):  # pandas DataFrame
         if "text" not in X.columns:
             raise ValueError(f"X has no 'text' column; columns are {list(X.columns)}.")
-        texts = [str(t) for t in X["text"].tolist()]
+        texts = [_text(t, i) for i, t in enumerate(X["text"].tolist())]
         langs = X["lang"].tolist() if "lang" in X.columns else [None] * len(texts)
         ids = [str(i) for i in X["id"].tolist()] if "id" in X.columns else [None] * len(texts)
         groups = X["doc"].tolist() if "doc" in X.columns else [None] * len(texts)
@@ -77,7 +85,7 @@ def as_inputs(X: Any) -> Inputs:
                 ids.append(None)
                 groups.append(None)
             elif isinstance(item, Mapping):
-                texts.append(str(item["text"]))
+                texts.append(_text(item.get("text"), len(texts)))
                 langs.append(item.get("lang"))
                 ids.append(item.get("id"))
                 groups.append(item.get("doc"))

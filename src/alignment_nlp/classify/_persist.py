@@ -72,7 +72,10 @@ def member_from_state(cfg: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
 
 def save_model(model: ThemeClassifier, path: str | Path,
                metadata: Mapping[str, Any] | None = None) -> Path:
-    """Write a fitted classifier to the folder ``path`` (created; files replaced atomically)."""
+    """Write a fitted classifier to the folder ``path`` (created; files replaced atomically).
+
+    The model then names that folder as its source (``source_``), as a loaded model does, so
+    the codings it makes record the folder and exports find its codebook there."""
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(model)
@@ -93,6 +96,7 @@ def save_model(model: ThemeClassifier, path: str | Path,
              "model.json": json.dumps(doc, ensure_ascii=False, indent=1)}
     for name, text in texts.items():
         atomic_write(folder / name, lambda tmp, t=text: Path(tmp).write_text(t, encoding="utf-8"))
+    model.source_ = str(folder)
     return folder
 
 
