@@ -21,6 +21,7 @@ import pandas as pd
 
 from .codebook import BOILERPLATE, Codebook, default_codebook
 from .errors import InputError, UnknownLanguageError
+from .ingest._decode import json_objects
 from .langid import detect_language
 from .languages import UNDETERMINED, normalize_lang
 
@@ -92,19 +93,7 @@ def iter_jsonl(path: str | Path, what: str = "a JSON-lines file") -> Iterator[tu
         AnnotationError: the file is missing or not UTF-8, a line is not valid JSON, or not a JSON
             object.
     """
-    for n, raw in iter_text_lines(path, what):
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise AnnotationError(f"not valid JSON ({exc.msg} at column {exc.colno}); each "
-                                  f"line must be one JSON object.", path=str(path), line=n
-                                  ) from None
-        if not isinstance(obj, dict):
-            raise AnnotationError(f"expected a JSON object; got {type(obj).__name__}.",
-                                  path=str(path), line=n)
-        yield n, obj
+    return json_objects(iter_text_lines(path, what), str(path), AnnotationError)
 
 
 def read_id(obj: dict, path: str, line: int) -> str:

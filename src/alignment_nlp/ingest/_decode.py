@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import json
 import unicodedata
+from collections.abc import Iterable, Iterator
 
-from ..errors import DecodeError, EmptyDocumentError
+from ..errors import DecodeError, EmptyDocumentError, InputError
 
-__all__ = ["decode_bytes", "normalize_text"]
+__all__ = ["decode_bytes", "json_objects", "normalize_text"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -107,3 +109,20 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> tuple[s
         "as UTF-8.",
         path=path,
     )
+
+
+def json_objects(lines: Iterable[tuple[int, str]], path: str, error: type[InputError] = InputError
+                 ) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line of JSON lines; ``error`` (naming the file
+    and line) for a line that is not one JSON object."""
+    for n, line in lines:
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"not valid JSON ({exc.msg} at column {exc.colno}); each line must be "
+                        f"one JSON object.", path=path, line=n) from None
+        if not isinstance(obj, dict):
+            raise error(f"expected a JSON object; got {type(obj).__name__}.", path=path, line=n)
+        yield n, obj

@@ -9,13 +9,12 @@ one, the string column with the longest values. Rows with empty text are reporte
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from ..errors import CorruptFileError, EmptyDocumentError, InputError
 from . import register_reader
 from ._builder import TextBuilder
-from ._decode import decode_bytes, normalize_text
+from ._decode import decode_bytes, json_objects, normalize_text
 from ._model import Document
 
 TEXT_COLUMNS = ("text", "content", "body", "passage", "tekst", "inhalt", "indhold", "内容",
@@ -101,17 +100,7 @@ def read_jsonl(path: str, data: bytes) -> Document:
     text, encoding = decode_bytes(data, path)
     rows: list[dict[str, Any]] = []
     columns: dict[str, None] = {}
-    for number, line in enumerate(normalize_text(text).split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno}); expected one JSON "
-                             "object per line.", path=path, line=number) from exc
-        if not isinstance(obj, dict):
-            raise InputError(f"expected a JSON object, got {type(obj).__name__}.", path=path,
-                             line=number)
+    for _, obj in json_objects(enumerate(normalize_text(text).split("\n"), start=1), path):
         rows.append(obj)
         columns.update(dict.fromkeys(obj))
     return _rows_to_document(path, "jsonl", encoding, rows, list(columns))
