@@ -20,19 +20,16 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .output import check_writable, write_tables
     from .pipeline import AnalysisOptions, analyze
 
-    if args.model and args.no_themes:
-        raise ValueError("--model and --no-themes exclude each other: --no-themes codes no "
-                         "themes, so no model is read.")
-    check_writable(args.out, args.format, args.force)  # fail before the work, not after
-    for extra in (args.qdpx, args.report):
-        if extra and Path(extra).exists() and not args.force:
-            raise OutputExistsError(f"output exists: {extra}. Pass --force to overwrite.")
-    options = AnalysisOptions(
+    options = AnalysisOptions(  # bad options fail before the work, not after
         candidates=tuple(args.languages.split(",")) if args.languages else None,
         context_strength=args.context_strength,
         themes=not args.no_themes,
         model=args.model,
     )
+    check_writable(args.out, args.format, args.force)
+    for extra in (args.qdpx, args.report):
+        if extra and Path(extra).exists() and not args.force:
+            raise OutputExistsError(f"output exists: {extra}. Pass --force to overwrite.")
     result = analyze(args.paths, options, show_progress=None if not args.quiet else False)
     written = write_tables(result, args.out, fmt=args.format, force=args.force)
     if args.qdpx:

@@ -60,6 +60,9 @@ class AnalysisOptions:
                 "The 'context_strength' parameter of AnalysisOptions must be a float in the range "
                 f"[0, 1). Got {self.context_strength!r} instead."
             )
+        if self.model is not None and not self.themes:
+            raise ValueError("AnalysisOptions: 'model' and themes=False (--model and --no-themes) "
+                             "exclude each other: without themes no model is read.")
         if self.candidates is not None:  # an unknown code fails here, not once per file
             object.__setattr__(self, "candidates",
                                tuple(dict.fromkeys(normalize_lang(c) for c in self.candidates)))

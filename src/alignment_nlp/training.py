@@ -118,7 +118,7 @@ def evaluate(gold: PathLike | Sequence[PathLike] | Sequence[Annotation], *,
     labels are validated against the model's codebook.
     """
     fitted = model if isinstance(model, ThemeClassifier) else get_model(model)
-    wanted = _splits(splits)
-    annotations, sources = _annotations(gold, fitted._codebook(), wanted)
-    _require(annotations, gold, fitted._codebook(), wanted, sources, "gold passages to evaluate on")
+    wanted, codebook = _splits(splits), fitted._codebook()
+    annotations, sources = _annotations(gold, codebook, wanted)
+    _require(annotations, gold, codebook, wanted, sources, "gold passages to evaluate on")
     return evaluate_model(fitted, annotations)
